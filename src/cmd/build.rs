@@ -1,0 +1,59 @@
+//! `detente build`: the site into its output folder.
+
+use std::path::PathBuf;
+
+use crate::error::Result;
+use crate::pipeline::{self, BuildOptions};
+use crate::render::values::UrlStyle;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The site folder (holding content/, templates/, static/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site [default: <root>/public].
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// The URL the site will be served from, overriding site.toml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include exchanges marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Write links as `…/index.html`, so the site works opened from disk (file://).
+    #[arg(long)]
+    pub file_urls: bool,
+}
+
+impl Args {
+    pub fn options(&self) -> BuildOptions {
+        let mut opts = BuildOptions::new(&self.root);
+        if let Some(out) = &self.output {
+            opts.output = out.clone();
+        }
+        opts.base_url = self.base_url.clone();
+        opts.drafts = self.drafts;
+        if self.file_urls {
+            opts.style = UrlStyle::Files;
+        }
+        opts
+    }
+}
+
+/// Runs the build and returns the summary line.
+pub fn run(args: &Args) -> Result<String> {
+    let opts = args.options();
+    let report = pipeline::build(&opts)?;
+    for w in &report.warnings {
+        eprintln!("{w}\n");
+    }
+    Ok(format!(
+        "built {} pages into {} ({} files written, {} unchanged, {} removed) in {} ms",
+        report.pages,
+        opts.output.display(),
+        report.output.written,
+        report.output.files - report.output.written,
+        report.output.removed,
+        report.elapsed.as_millis()
+    ))
+}

@@ -1,0 +1,26 @@
+//! detente: a static site generator for timelines of diplomatic exchanges.
+//!
+//! The build is a one-way pipeline, one module per stage:
+//! [`load`] (files, front matter) → [`model`] (typed, indexed site) →
+//! [`validate`] → [`render`] (one function per page kind) → [`output`]
+//! (the tree, written safely). [`pipeline`] runs the stages in order; the
+//! commands in [`cmd`] are leaves that use it.
+
+// Diagnostics travel in `Err` only on the cold path of a failed build.
+#![allow(clippy::result_large_err)]
+
+pub mod cmd;
+pub mod config;
+pub mod embedded;
+pub mod error;
+pub mod frontmatter;
+pub mod interrupt;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod statics;
+pub mod suggest;
+pub mod validate;

@@ -1,0 +1,426 @@
+//! Reading a site's files: `content/site.toml` and the Markdown entries.
+//!
+//! Owns the folder layout, file reading (size limit, UTF-8, BOM, CRLF), the
+//! front-matter schemas and their TOML parsing with line:column errors.
+//! It resolves nothing between files — that is `model` — and judges no
+//! content rules beyond types — that is `validate`.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+use crate::config::{self, Config, RawConfig};
+use crate::error::{Diagnostic, LineCol};
+use crate::frontmatter;
+use crate::suggest;
+
+/// The largest content file detente reads; larger files are refused.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The three kinds of Markdown entries and their folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Exchange,
+    Official,
+    Issue,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Exchange, Kind::Official, Kind::Issue];
+
+    /// The folder of this kind, relative to the site root.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Kind::Exchange => "content/exchanges",
+            Kind::Official => "content/officials",
+            Kind::Issue => "content/issues",
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Exchange => "exchange",
+            Kind::Official => "official",
+            Kind::Issue => "issue",
+        }
+    }
+}
+
+pub const SITE_TOML: &str = "content/site.toml";
+
+/// A date written as a bare TOML date (`2023-06-18`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TomlDate(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for TomlDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let dt = toml::value::Datetime::deserialize(d).map_err(|e| {
+            D::Error::custom(format!(
+                "{e} (write dates as bare TOML dates, e.g. 2023-06-18)"
+            ))
+        })?;
+        match (dt.date, dt.time) {
+            (Some(date), None) => NaiveDate::from_ymd_opt(
+                i32::from(date.year),
+                u32::from(date.month),
+                u32::from(date.day),
+            )
+            .map(TomlDate)
+            .ok_or_else(|| D::Error::custom(format!("{dt} is not a real date"))),
+            _ => Err(D::Error::custom(format!(
+                "expected a date without a time, like 2023-06-18, found {dt}"
+            ))),
+        }
+    }
+}
+
+/// A source cited by an exchange.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// The front matter of `content/exchanges/<slug>.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeFront {
+    pub title: Spanned<String>,
+    pub date: Spanned<TomlDate>,
+    pub end_date: Option<Spanned<TomlDate>>,
+    pub format: Spanned<String>,
+    pub location: Option<String>,
+    pub officials: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub issues: Vec<Spanned<String>>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub sources: Vec<Spanned<SourceLink>>,
+}
+
+pub const EXCHANGE_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "end_date",
+    "format",
+    "location",
+    "officials",
+    "issues",
+    "summary",
+    "draft",
+    "sources",
+];
+
+/// One role an official held, in `[[roles]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleFront {
+    pub title: String,
+    pub from: Spanned<TomlDate>,
+    pub to: Option<Spanned<TomlDate>>,
+}
+
+/// The front matter of `content/officials/<slug>.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficialFront {
+    pub name: Spanned<String>,
+    pub country: Spanned<String>,
+    #[serde(default)]
+    pub roles: Vec<Spanned<RoleFront>>,
+}
+
+pub const OFFICIAL_KEYS: &[&str] = &["name", "country", "roles"];
+
+/// The front matter of `content/issues/<slug>.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueFront {
+    pub name: Spanned<String>,
+}
+
+pub const ISSUE_KEYS: &[&str] = &["name"];
+
+/// One parsed Markdown entry.
+#[derive(Debug, Clone)]
+pub struct Doc<F> {
+    /// The file stem, which is the page's URL segment.
+    pub slug: String,
+    /// The file's path relative to the site root, for messages.
+    pub path: PathBuf,
+    /// The TOML text, kept to place spans on lines.
+    pub front_text: String,
+    pub front: F,
+    /// The Markdown body, with CRLF turned into LF.
+    pub body: String,
+}
+
+impl<F> Doc<F> {
+    /// The file line:column of a span inside the front matter.
+    pub fn place(&self, span: Range<usize>) -> LineCol {
+        front_place(&self.front_text, span.start)
+    }
+}
+
+/// Line:column in the file of byte `offset` of the front matter, which
+/// starts on line 2, after the opening `+++`.
+fn front_place(front: &str, offset: usize) -> LineCol {
+    let at = LineCol::of_offset(front, offset);
+    LineCol {
+        line: at.line + 1,
+        column: at.column,
+    }
+}
+
+/// Everything read from a site folder.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    pub exchanges: Vec<Doc<ExchangeFront>>,
+    pub officials: Vec<Doc<OfficialFront>>,
+    pub issues: Vec<Doc<IssueFront>>,
+    /// Slugs of entries whose file exists but could not be read or parsed,
+    /// so that references to them are not reported a second time.
+    pub unreadable: Vec<(Kind, String)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the whole site under `root`. Problems become diagnostics; the
+/// result holds every entry that could be read.
+pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let config = match load_config(root) {
+        Ok(c) => Some(c),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    let mut unreadable = Vec::new();
+    let exchanges = load_kind::<ExchangeFront>(
+        root,
+        Kind::Exchange,
+        EXCHANGE_KEYS,
+        &mut diagnostics,
+        &mut unreadable,
+    );
+    let officials = load_kind::<OfficialFront>(
+        root,
+        Kind::Official,
+        OFFICIAL_KEYS,
+        &mut diagnostics,
+        &mut unreadable,
+    );
+    let issues = load_kind::<IssueFront>(
+        root,
+        Kind::Issue,
+        ISSUE_KEYS,
+        &mut diagnostics,
+        &mut unreadable,
+    );
+    match config {
+        Some(config) => Ok(Loaded {
+            config,
+            exchanges,
+            officials,
+            issues,
+            unreadable,
+            diagnostics,
+        }),
+        None => Err(diagnostics),
+    }
+}
+
+/// Reads and parses `content/site.toml`.
+pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
+    let path = Path::new(SITE_TOML);
+    let text = read_text(&root.join(path), path)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    toml::from_str::<RawConfig>(text)
+        .map(Config::from_raw)
+        .map_err(|e| toml_diagnostic(path, &e, config::KEYS, |o| LineCol::of_offset(text, o)))
+}
+
+fn load_kind<F: DeserializeOwned + Send>(
+    root: &Path,
+    kind: Kind,
+    keys: &[&str],
+    diagnostics: &mut Vec<Diagnostic>,
+    unreadable: &mut Vec<(Kind, String)>,
+) -> Vec<Doc<F>> {
+    let (files, mut problems) = list_entries(root, kind);
+    diagnostics.append(&mut problems);
+    let results: Vec<Result<Doc<F>, (String, Diagnostic)>> = files
+        .par_iter()
+        .map(|(slug, rel)| parse_doc::<F>(root, slug, rel, keys).map_err(|d| (slug.clone(), d)))
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(doc) => docs.push(doc),
+            Err((slug, d)) => {
+                unreadable.push((kind, slug));
+                diagnostics.push(d);
+            }
+        }
+    }
+    docs
+}
+
+/// Lists `<slug>.md` files of one kind, sorted by slug.
+pub fn list_entries(root: &Path, kind: Kind) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+    let dir = Path::new(kind.dir());
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let entries = match std::fs::read_dir(root.join(dir)) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (files, problems),
+        Err(e) => {
+            problems.push(Diagnostic::error(
+                dir,
+                format!("cannot read the folder: {e}"),
+            ));
+            return (files, problems);
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(Diagnostic::error(
+                    dir,
+                    format!("cannot list the folder: {e}"),
+                ));
+                continue;
+            }
+        };
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            problems.push(
+                Diagnostic::error(dir.join(&name), "the file name is not valid UTF-8")
+                    .help("rename the file using letters, digits and dashes"),
+            );
+            continue;
+        };
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let Some(slug) = name.strip_suffix(".md") else {
+            continue;
+        };
+        let rel = dir.join(name);
+        if root.join(&rel).is_dir() {
+            problems.push(
+                Diagnostic::error(
+                    &rel,
+                    format!("this is a folder, but an {} must be a file", kind.noun()),
+                )
+                .help("rename the folder so its name does not end in `.md`"),
+            );
+            continue;
+        }
+        files.push((slug.to_string(), rel));
+    }
+    files.sort();
+    (files, problems)
+}
+
+/// Reads one entry and parses its front matter as `F`.
+pub fn parse_doc<F: DeserializeOwned>(
+    root: &Path,
+    slug: &str,
+    rel: &Path,
+    keys: &[&str],
+) -> Result<Doc<F>, Diagnostic> {
+    let text = read_text(&root.join(rel), rel)?;
+    parse_text(slug, rel, &text, keys)
+}
+
+/// Parses an entry from its text; `rel` only names it in messages.
+pub fn parse_text<F: DeserializeOwned>(
+    slug: &str,
+    rel: &Path,
+    text: &str,
+    keys: &[&str],
+) -> Result<Doc<F>, Diagnostic> {
+    let split = frontmatter::split(text).map_err(|e| {
+        Diagnostic::error(rel, e.message())
+            .at(Some(LineCol { line: 1, column: 1 }))
+            .help(e.help())
+    })?;
+    let front: F = toml::from_str(split.front)
+        .map_err(|e| toml_diagnostic(rel, &e, keys, |o| front_place(split.front, o)))?;
+    Ok(Doc {
+        slug: slug.to_string(),
+        path: rel.to_path_buf(),
+        front_text: split.front.to_string(),
+        front,
+        body: if split.body.contains('\r') {
+            split.body.replace("\r\n", "\n")
+        } else {
+            split.body.to_string()
+        },
+    })
+}
+
+/// Reads a file as UTF-8 text, refusing huge files and invalid bytes.
+pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error(rel, format!("cannot read the file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            rel,
+            format!(
+                "the file is too large ({:.1} MiB; the limit is {} MiB)",
+                meta.len() as f64 / 1048576.0,
+                MAX_FILE_BYTES / 1048576
+            ),
+        )
+        .help("split the entry or move large material to static/"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(rel, format!("cannot read the file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let text = String::from_utf8_lossy(&bytes[..valid]);
+        Diagnostic::error(rel, "the file is not valid UTF-8")
+            .at(Some(LineCol::of_offset(&text, valid)))
+            .help("save the file with UTF-8 encoding")
+    })
+}
+
+/// Turns a TOML error into a diagnostic, placed by `place`, with a
+/// suggestion for an unknown key.
+fn toml_diagnostic(
+    rel: &Path,
+    e: &toml::de::Error,
+    keys: &[&str],
+    place: impl Fn(usize) -> LineCol,
+) -> Diagnostic {
+    let message = e.message().trim().to_string();
+    let d = Diagnostic::error(rel, format!("invalid front matter: {message}"))
+        .at(e.span().map(|s| place(s.start)));
+    if let Some(field) = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        return d.help(suggest::hint(field, "keys", keys));
+    }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        return d.help(format!("add `{field} = …` between the `+++` lines"));
+    }
+    d
+}

@@ -1,0 +1,328 @@
+//! The typed site: exchanges, officials and issues, resolved and indexed.
+//!
+//! Owns the cross references between entries (slugs turned into indexes),
+//! the role each official held on each exchange's date, the order of the
+//! timeline, and the indexes by official, issue and year — built once here
+//! and shared by every page, feed and export. It reports nothing: unresolved
+//! references are kept as they were written, for `validate` to judge.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, LineCol};
+use crate::load::{Doc, ExchangeFront, IssueFront, Kind, Loaded, OfficialFront, SourceLink};
+use crate::markdown;
+
+/// A reference to another entry by slug, as written in front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    pub slug: String,
+    pub at: LineCol,
+    /// The index of the entry it names, if one exists.
+    pub target: Option<usize>,
+}
+
+/// An official taking part in an exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub official: Ref,
+    /// The index into the official's `roles` of the role held on the exchange's date.
+    pub role: Option<usize>,
+}
+
+/// Where an exchange's fields stand in its file, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExchangePlaces {
+    pub title: LineCol,
+    pub date: LineCol,
+    pub end_date: Option<LineCol>,
+    pub format: LineCol,
+    pub officials: LineCol,
+}
+
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub slug: String,
+    pub path: PathBuf,
+    pub title: String,
+    pub date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub format: String,
+    pub location: Option<String>,
+    pub participants: Vec<Participant>,
+    pub issues: Vec<Ref>,
+    /// The given summary, or the text of the body's first paragraph.
+    pub summary: String,
+    pub body: String,
+    pub draft: bool,
+    pub sources: Vec<(SourceLink, LineCol)>,
+    pub places: ExchangePlaces,
+}
+
+impl Exchange {
+    pub fn year(&self) -> i32 {
+        self.date.year()
+    }
+
+    /// Resolved official indexes, in the order written.
+    pub fn officials(&self) -> impl Iterator<Item = usize> + '_ {
+        self.participants.iter().filter_map(|p| p.official.target)
+    }
+
+    /// Resolved issue indexes, in the order written.
+    pub fn issue_ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.issues.iter().filter_map(|r| r.target)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub title: String,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub at: LineCol,
+}
+
+impl Role {
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.from <= date && self.to.is_none_or(|to| date <= to)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Official {
+    pub slug: String,
+    pub path: PathBuf,
+    pub name: String,
+    pub country: String,
+    pub country_at: LineCol,
+    pub roles: Vec<Role>,
+    pub body: String,
+}
+
+impl Official {
+    /// The role held on `date`, if any.
+    pub fn role_on(&self, date: NaiveDate) -> Option<usize> {
+        self.roles.iter().position(|r| r.covers(date))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub slug: String,
+    pub path: PathBuf,
+    pub name: String,
+    pub body: String,
+}
+
+/// The exchanges of one calendar year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Year {
+    pub year: i32,
+    /// Exchange indexes, newest first.
+    pub exchanges: Vec<usize>,
+}
+
+/// The whole site, ready to validate and render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// Newest first (by date, then slug).
+    pub exchanges: Vec<Exchange>,
+    /// Sorted by slug.
+    pub officials: Vec<Official>,
+    /// Sorted by slug.
+    pub issues: Vec<Issue>,
+    /// For each official, the exchanges they took part in, newest first.
+    pub by_official: Vec<Vec<usize>>,
+    /// For each issue, the exchanges that touched it, newest first.
+    pub by_issue: Vec<Vec<usize>>,
+    /// Years with exchanges, newest first.
+    pub years: Vec<Year>,
+    pub official_slugs: HashMap<String, usize>,
+    pub issue_slugs: HashMap<String, usize>,
+    pub exchange_slugs: HashMap<String, usize>,
+    /// Entries that exist but could not be read; see `Loaded::unreadable`.
+    pub unreadable: Vec<(Kind, String)>,
+    /// Problems found while loading, kept for the report.
+    pub load_diagnostics: Vec<Diagnostic>,
+}
+
+impl Site {
+    /// Builds the typed site from what was loaded. Drafts are left out
+    /// unless `drafts` is set.
+    pub fn build(loaded: Loaded, drafts: bool) -> Site {
+        let Loaded {
+            config,
+            exchanges,
+            officials,
+            issues,
+            unreadable,
+            diagnostics,
+        } = loaded;
+        let officials: Vec<Official> = officials.into_iter().map(official).collect();
+        let issues: Vec<Issue> = issues.into_iter().map(issue).collect();
+        let official_slugs = slug_index(officials.iter().map(|o| o.slug.as_str()));
+        let issue_slugs = slug_index(issues.iter().map(|i| i.slug.as_str()));
+
+        let mut exchanges: Vec<Exchange> = exchanges
+            .into_par_iter()
+            .filter(|d| drafts || !d.front.draft)
+            .map(|d| exchange(d, &official_slugs, &issue_slugs, &officials))
+            .collect();
+        exchanges.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        let exchange_slugs = slug_index(exchanges.iter().map(|e| e.slug.as_str()));
+
+        let mut by_official = vec![Vec::new(); officials.len()];
+        let mut by_issue = vec![Vec::new(); issues.len()];
+        let mut years: Vec<Year> = Vec::new();
+        for (i, e) in exchanges.iter().enumerate() {
+            for o in e.officials() {
+                if by_official[o].last() != Some(&i) {
+                    by_official[o].push(i);
+                }
+            }
+            for s in e.issue_ids() {
+                if by_issue[s].last() != Some(&i) {
+                    by_issue[s].push(i);
+                }
+            }
+            match years.last_mut() {
+                Some(y) if y.year == e.year() => y.exchanges.push(i),
+                _ => years.push(Year {
+                    year: e.year(),
+                    exchanges: vec![i],
+                }),
+            }
+        }
+        Site {
+            config,
+            exchanges,
+            officials,
+            issues,
+            by_official,
+            by_issue,
+            years,
+            official_slugs,
+            issue_slugs,
+            exchange_slugs,
+            unreadable,
+            load_diagnostics: diagnostics,
+        }
+    }
+}
+
+fn slug_index<'a>(slugs: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, s) in slugs.enumerate() {
+        map.entry(s.to_string()).or_insert(i);
+    }
+    map
+}
+
+fn resolve(
+    r: &toml::Spanned<String>,
+    doc_place: impl Fn(std::ops::Range<usize>) -> LineCol,
+    index: &HashMap<String, usize>,
+) -> Ref {
+    Ref {
+        slug: r.get_ref().clone(),
+        at: doc_place(r.span()),
+        target: index.get(r.get_ref()).copied(),
+    }
+}
+
+fn exchange(
+    doc: Doc<ExchangeFront>,
+    officials_index: &HashMap<String, usize>,
+    issues_index: &HashMap<String, usize>,
+    officials: &[Official],
+) -> Exchange {
+    let place = |s| doc.place(s);
+    let f = &doc.front;
+    let date = f.date.get_ref().0;
+    let participants = f
+        .officials
+        .get_ref()
+        .iter()
+        .map(|o| {
+            let official = resolve(o, place, officials_index);
+            let role = official.target.and_then(|t| officials[t].role_on(date));
+            Participant { official, role }
+        })
+        .collect();
+    let issues = f
+        .issues
+        .iter()
+        .map(|i| resolve(i, place, issues_index))
+        .collect();
+    let summary = match &f.summary {
+        Some(s) if !s.trim().is_empty() => s.trim().to_string(),
+        _ => markdown::first_paragraph_text(&doc.body),
+    };
+    let places = ExchangePlaces {
+        title: place(f.title.span()),
+        date: place(f.date.span()),
+        end_date: f.end_date.as_ref().map(|d| place(d.span())),
+        format: place(f.format.span()),
+        officials: place(f.officials.span()),
+    };
+    let sources = f
+        .sources
+        .iter()
+        .map(|s| (s.get_ref().clone(), place(s.span())))
+        .collect();
+    Exchange {
+        title: f.title.get_ref().trim().to_string(),
+        date,
+        end_date: f.end_date.as_ref().map(|d| d.get_ref().0),
+        format: f.format.get_ref().clone(),
+        location: f.location.clone().filter(|l| !l.trim().is_empty()),
+        participants,
+        issues,
+        summary,
+        draft: f.draft,
+        sources,
+        places,
+        slug: doc.slug,
+        path: doc.path,
+        body: doc.body,
+    }
+}
+
+fn official(doc: Doc<OfficialFront>) -> Official {
+    let f = &doc.front;
+    let mut roles: Vec<Role> = f
+        .roles
+        .iter()
+        .map(|r| Role {
+            title: r.get_ref().title.clone(),
+            from: r.get_ref().from.get_ref().0,
+            to: r.get_ref().to.as_ref().map(|t| t.get_ref().0),
+            at: doc.place(r.span()),
+        })
+        .collect();
+    roles.sort_by_key(|r| r.from);
+    Official {
+        name: f.name.get_ref().trim().to_string(),
+        country: f.country.get_ref().clone(),
+        country_at: doc.place(f.country.span()),
+        roles,
+        slug: doc.slug,
+        path: doc.path,
+        body: doc.body,
+    }
+}
+
+fn issue(doc: Doc<IssueFront>) -> Issue {
+    Issue {
+        name: doc.front.name.get_ref().trim().to_string(),
+        slug: doc.slug,
+        path: doc.path,
+        body: doc.body,
+    }
+}

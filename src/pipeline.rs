@@ -1,0 +1,243 @@
+//! The build pipeline, start to end: load → model → validate → render → output.
+//!
+//! Owns the order of the stages and the build's options. Each stage lives in
+//! its own module; this one only passes results along and decides when to
+//! stop (any error stops before a single file of the output changes).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::load;
+use crate::model::Site;
+use crate::output::{self, Writer};
+use crate::render::values::UrlStyle;
+use crate::render::{Renderer, routes, templates};
+use crate::statics;
+use crate::validate;
+
+/// What `detente build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub style: UrlStyle,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        let root = root.into();
+        BuildOptions {
+            output: root.join("public"),
+            root,
+            base_url: None,
+            drafts: false,
+            style: UrlStyle::Pretty,
+        }
+    }
+}
+
+/// What a finished build did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub pages: usize,
+    pub output: output::Stats,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Loads, models and validates a site. Returns the site and its warnings,
+/// or every error found.
+pub fn prepare(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> Result<(Site, Vec<Diagnostic>)> {
+    let loaded = match load::load(root) {
+        Ok(l) => l,
+        Err(diagnostics) => return Err(Error::Site(diagnostics)),
+    };
+    let mut site = Site::build(loaded, drafts);
+    if let Some(url) = base_url {
+        site.config.base_url = crate::config::normalize_base_url(url);
+    }
+    let diagnostics = validate::validate(&site);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Site(diagnostics));
+    }
+    Ok((site, diagnostics))
+}
+
+/// Checks a site as `build` would, rendering every page but writing nothing.
+pub fn check(root: &Path, drafts: bool) -> Result<Report> {
+    let start = Instant::now();
+    let (site, warnings) = prepare(root, drafts, None)?;
+    let (tera, origin) = templates::load(root).map_err(Error::Site)?;
+    let renderer = Renderer::new(&site, tera, origin, UrlStyle::Pretty);
+    let pages = routes::all_pages(&site);
+    let errors: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|p| renderer.render(p).err())
+        .collect();
+    if !errors.is_empty() {
+        return Err(Error::Site(dedupe(errors)));
+    }
+    statics::collect(root).map_err(Error::Site)?;
+    Ok(Report {
+        pages: pages.len(),
+        output: output::Stats::default(),
+        warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Builds the site into `opts.output`. On any error the output is left
+/// exactly as it was.
+pub fn build(opts: &BuildOptions) -> Result<Report> {
+    let start = Instant::now();
+    check_output_location(&opts.root, &opts.output)?;
+    let (site, warnings) = prepare(&opts.root, opts.drafts, opts.base_url.as_deref())?;
+    let (tera, origin) = templates::load(&opts.root).map_err(Error::Site)?;
+    let statics = statics::collect(&opts.root).map_err(Error::Site)?;
+    let renderer = Renderer::new(&site, tera, origin, opts.style);
+    let pages = routes::all_pages(&site);
+
+    let writer = Writer::begin(&opts.output)?;
+    let result = write_all(&writer, &renderer, &pages, &statics);
+    match result {
+        Ok(()) => {
+            let stats = writer.commit()?;
+            Ok(Report {
+                pages: pages.len(),
+                output: stats,
+                warnings,
+                elapsed: start.elapsed(),
+            })
+        }
+        Err(e) => {
+            writer.abort();
+            Err(e)
+        }
+    }
+}
+
+fn write_all(
+    writer: &Writer,
+    renderer: &Renderer,
+    pages: &[routes::Page],
+    statics: &[statics::StaticFile],
+) -> Result<()> {
+    let site = renderer.site;
+    let page_errors: Vec<Error> = pages
+        .par_iter()
+        .filter_map(|page| {
+            let html = match renderer.render(page) {
+                Ok(h) => h,
+                Err(d) => return Some(Error::one(d)),
+            };
+            writer.put(&page.file(site), &html).err()
+        })
+        .collect();
+    let static_errors: Vec<Error> = statics
+        .par_iter()
+        .filter_map(|f| f.read().and_then(|bytes| writer.put(&f.rel, &bytes)).err())
+        .collect();
+    merge(page_errors.into_iter().chain(static_errors))
+}
+
+/// Folds many errors into one: site diagnostics together, else the first.
+fn merge(errors: impl Iterator<Item = Error>) -> Result<()> {
+    let mut diagnostics = Vec::new();
+    let mut other = None;
+    for e in errors {
+        match e {
+            Error::Site(mut d) => diagnostics.append(&mut d),
+            e => {
+                other.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = other {
+        return Err(e);
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(dedupe(diagnostics)))
+    }
+}
+
+/// One template error tends to repeat on every page of a kind; keep one each.
+fn dedupe(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by(|a, b| {
+        a.file
+            .cmp(&b.file)
+            .then(a.at.cmp(&b.at))
+            .then(a.message.cmp(&b.message))
+    });
+    diagnostics.dedup();
+    diagnostics
+}
+
+/// Refuses output folders that would overwrite the site's own files.
+pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
+    let root =
+        std::fs::canonicalize(root).map_err(|e| Error::io("open the site folder", root, e))?;
+    let out = absolute(output);
+    let guarded = [
+        (root.clone(), "the site folder itself"),
+        (root.join("content"), "content/"),
+        (root.join("templates"), "templates/"),
+        (root.join("static"), "static/"),
+    ];
+    for (dir, what) in guarded {
+        if out == dir || (what != "the site folder itself" && out.starts_with(&dir)) {
+            return Err(Error::Usage(format!(
+                "refusing to write the output to {} ({what}): it would overwrite the site's sources; choose another --output, e.g. public",
+                output.display()
+            )));
+        }
+    }
+    if root.starts_with(&out) {
+        return Err(Error::Usage(format!(
+            "refusing to write the output to {}: the site folder is inside it and would be removed",
+            output.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `path` made absolute and resolved as far as it exists.
+fn absolute(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    // Resolve the longest existing ancestor, then re-append the rest.
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(p), Some(n)) => {
+                rest.push(n.to_os_string());
+                existing = p;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    for part in rest.iter().rev() {
+        if part == ".." {
+            resolved.pop();
+        } else if part != "." {
+            resolved.push(part);
+        }
+    }
+    resolved
+}

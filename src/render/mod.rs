@@ -1,0 +1,442 @@
+//! Pages from the model through Tera: one function per page kind.
+//!
+//! Owns the context each template receives (documented in the README) and
+//! turning a [`Page`] into HTML bytes. It does not decide which pages exist
+//! (that is `routes`) nor write files (that is `output`).
+
+pub mod routes;
+pub mod templates;
+pub mod values;
+
+use std::collections::BTreeMap;
+
+use tera::{Context, Tera, Value};
+
+use crate::error::Diagnostic;
+use crate::markdown::{self, RenderOptions};
+use crate::model::Site;
+use routes::{Page, PageKind};
+use templates::Origin;
+use values::{UrlStyle, Values, map, s};
+
+/// Everything needed to render any page of one build.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    tera: Tera,
+    origin: Origin,
+    pub values: Values,
+    pub style: UrlStyle,
+    /// Extra values every page receives (e.g. hashed asset URLs).
+    globals: Vec<(&'static str, Value)>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, tera: Tera, origin: Origin, style: UrlStyle) -> Renderer<'a> {
+        Renderer {
+            values: Values::build(site, style),
+            site,
+            tera,
+            origin,
+            style,
+            globals: Vec::new(),
+        }
+    }
+
+    /// Adds a value that every page's context receives.
+    pub fn set_global(&mut self, key: &'static str, value: Value) {
+        self.globals.push((key, value));
+    }
+
+    /// Renders one page to HTML.
+    pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let path = page.path(self.site);
+        let mut ctx = self.base_context(page, &path);
+        match page.kind {
+            PageKind::Home => self.home(page, &mut ctx),
+            PageKind::Year => self.year(page, &mut ctx),
+            PageKind::Exchange => self.exchange(page, &mut ctx),
+            PageKind::Officials => self.officials(&mut ctx),
+            PageKind::Official => self.official(page, &mut ctx),
+            PageKind::Issues => self.issues(&mut ctx),
+            PageKind::Issue => self.issue(page, &mut ctx),
+            PageKind::NotFound => {}
+        }
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(page.kind.template(), &ctx, &mut out)
+            .map_err(|e| templates::diagnostic(&self.origin, &e))?;
+        Ok(out)
+    }
+
+    /// The prefix from a page back to the site root. The 404 page is served
+    /// at any depth, so it uses the base URL's path instead.
+    fn root(&self, page: &Page, path: &str) -> String {
+        if page.kind == PageKind::NotFound {
+            let base = &self.site.config.base_url;
+            let after_scheme = base.split_once("://").map_or("", |(_, rest)| rest);
+            match after_scheme.find('/') {
+                Some(i) => after_scheme[i..].to_string(),
+                None => "/".to_string(),
+            }
+        } else {
+            routes::root_prefix(path)
+        }
+    }
+
+    fn base_context(&self, page: &Page, path: &str) -> Context {
+        let mut ctx = Context::new();
+        let root = self.root(page, path);
+        let url = self.style.url(path);
+        let permalink = if self.site.config.base_url.is_empty() {
+            String::new()
+        } else {
+            format!("{}{}", self.site.config.base_url, path)
+        };
+        ctx.insert_value("site", self.values.site.clone());
+        ctx.insert_value("years", self.values.years.clone());
+        ctx.insert_value("root", s(&root));
+        ctx.insert_value(
+            "links",
+            map([
+                ("home", s(&self.style.url(""))),
+                ("officials", s(&self.style.url("officials/"))),
+                ("issues", s(&self.style.url("issues/"))),
+            ]),
+        );
+        ctx.insert_value(
+            "page",
+            map([
+                ("kind", s(page.kind.name())),
+                ("path", s(path)),
+                ("url", s(&url)),
+                ("permalink", s(&permalink)),
+                ("number", Value::from(page.number)),
+            ]),
+        );
+        for (k, v) in &self.globals {
+            ctx.insert_value(*k, v.clone());
+        }
+        ctx
+    }
+
+    fn body_html(&self, markdown: &str, root: &str) -> Value {
+        Value::safe_string(&markdown::to_html(
+            markdown,
+            RenderOptions {
+                unsafe_html: self.site.config.markdown.unsafe_html,
+                root,
+            },
+        ))
+    }
+
+    fn cards(&self, ids: &[usize]) -> Value {
+        Value::from(
+            ids.iter()
+                .map(|&i| self.values.cards[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Groups a newest-first list of exchanges by year.
+    fn by_year(&self, ids: &[usize]) -> Value {
+        let mut groups: Vec<(i32, Vec<Value>)> = Vec::new();
+        for &i in ids {
+            let year = self.site.exchanges[i].year();
+            match groups.last_mut() {
+                Some((y, list)) if *y == year => list.push(self.values.cards[i].clone()),
+                _ => groups.push((year, vec![self.values.cards[i].clone()])),
+            }
+        }
+        Value::from(
+            groups
+                .into_iter()
+                .map(|(year, list)| {
+                    map([
+                        ("year", Value::from(year)),
+                        ("url", s(&self.style.url(&format!("years/{year}/")))),
+                        ("count", Value::from(list.len())),
+                        ("exchanges", Value::from(list)),
+                    ])
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Links to the other pages of a paginated list whose first page is at `base`.
+    fn pagination(&self, base: &str, number: usize, pages: usize, root: &str) -> Value {
+        let link = |n: usize| {
+            let path = if n <= 1 {
+                base.to_string()
+            } else {
+                format!("{base}page/{n}/")
+            };
+            s(&format!("{root}{}", self.style.url(&path)))
+        };
+        map([
+            ("number", Value::from(number)),
+            ("pages", Value::from(pages)),
+            (
+                "prev_url",
+                if number > 1 {
+                    link(number - 1)
+                } else {
+                    Value::none()
+                },
+            ),
+            (
+                "next_url",
+                if number < pages {
+                    link(number + 1)
+                } else {
+                    Value::none()
+                },
+            ),
+        ])
+    }
+
+    fn root_of(ctx: &Context) -> String {
+        ctx.get("root")
+            .and_then(Value::as_str)
+            .unwrap_or("./")
+            .to_string()
+    }
+
+    fn home(&self, page: &Page, ctx: &mut Context) {
+        let all: Vec<usize> = (0..self.site.exchanges.len()).collect();
+        let (shown, pages) = routes::paginate(&all, self.site.config.paginate, page.number);
+        ctx.insert_value("groups", self.by_year(shown));
+        ctx.insert_value("count", Value::from(shown.len()));
+        let root = Self::root_of(ctx);
+        ctx.insert_value("pagination", self.pagination("", page.number, pages, &root));
+    }
+
+    fn year(&self, page: &Page, ctx: &mut Context) {
+        let site = self.site;
+        let y = &site.years[page.index];
+        let (shown, pages) = page.list(site);
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| site.years.get(i))
+                .map_or(Value::none(), |y| {
+                    s(&self.style.url(&format!("years/{}/", y.year)))
+                })
+        };
+        ctx.insert_value(
+            "year",
+            map([
+                ("year", Value::from(y.year)),
+                ("count", Value::from(y.exchanges.len())),
+                ("exchanges", self.cards(shown)),
+                // years are newest first: the next (later) year comes before.
+                ("next_url", neighbour(page.index.checked_sub(1))),
+                ("prev_url", neighbour(Some(page.index + 1))),
+            ]),
+        );
+        let root = Self::root_of(ctx);
+        ctx.insert_value(
+            "pagination",
+            self.pagination(&format!("years/{}/", y.year), page.number, pages, &root),
+        );
+    }
+
+    fn exchange(&self, page: &Page, ctx: &mut Context) {
+        let site = self.site;
+        let e = &site.exchanges[page.index];
+        let root = Self::root_of(ctx);
+        let mut m = self.values.cards[page.index]
+            .as_map()
+            .cloned()
+            .unwrap_or_default();
+        m.insert("body".into(), self.body_html(&e.body, &root));
+        m.insert(
+            "sources".into(),
+            Value::from(
+                e.sources
+                    .iter()
+                    .map(|(src, _)| map([("title", s(&src.title)), ("url", s(&src.url))]))
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        // The timeline is newest first: the previous exchange is the older one.
+        let card = |i: Option<usize>| {
+            i.and_then(|i| self.values.cards.get(i))
+                .cloned()
+                .unwrap_or(Value::none())
+        };
+        m.insert("previous".into(), card(Some(page.index + 1)));
+        m.insert("next".into(), card(page.index.checked_sub(1)));
+        ctx.insert_value("exchange", Value::from(m));
+    }
+
+    fn officials(&self, ctx: &mut Context) {
+        let site = self.site;
+        let countries: Vec<Value> = site
+            .config
+            .countries
+            .iter()
+            .map(|c| {
+                let mut members: Vec<usize> = (0..site.officials.len())
+                    .filter(|&i| site.officials[i].country == c.key)
+                    .collect();
+                members.sort_by(|&a, &b| site.officials[a].name.cmp(&site.officials[b].name));
+                let list: Vec<Value> = members.iter().map(|&i| self.official_summary(i)).collect();
+                map([
+                    ("key", s(&c.key)),
+                    ("name", s(&c.name)),
+                    ("short", s(&c.short)),
+                    ("count", Value::from(list.len())),
+                    ("officials", Value::from(list)),
+                ])
+            })
+            .collect();
+        ctx.insert_value("countries", Value::from(countries));
+    }
+
+    /// An official's reference plus exchange count and latest role.
+    fn official_summary(&self, i: usize) -> Value {
+        let o = &self.site.officials[i];
+        let mut m = self.values.officials[i]
+            .as_map()
+            .cloned()
+            .unwrap_or_default();
+        m.insert("count".into(), Value::from(self.site.by_official[i].len()));
+        m.insert(
+            "latest_role".into(),
+            s(o.roles.last().map_or("", |r| r.title.as_str())),
+        );
+        Value::from(m)
+    }
+
+    fn official(&self, page: &Page, ctx: &mut Context) {
+        let site = self.site;
+        let i = page.index;
+        let o = &site.officials[i];
+        let root = Self::root_of(ctx);
+        let (shown, pages) = page.list(site);
+        let mut m = self
+            .official_summary(i)
+            .as_map()
+            .cloned()
+            .unwrap_or_default();
+        m.insert("bio".into(), self.body_html(&o.body, &root));
+        m.insert(
+            "roles".into(),
+            Value::from(
+                o.roles
+                    .iter()
+                    .map(|r| {
+                        map([
+                            ("title", s(&r.title)),
+                            ("from", s(&r.from.to_string())),
+                            ("from_display", s(&values::display_date(r.from))),
+                            ("to", r.to.map_or(Value::none(), |d| s(&d.to_string()))),
+                            (
+                                "to_display",
+                                r.to.map_or(Value::none(), |d| s(&values::display_date(d))),
+                            ),
+                        ])
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        ctx.insert_value("official", Value::from(m));
+        let exchanges: Vec<Value> = shown
+            .iter()
+            .map(|&x| {
+                let mut card = self.values.cards[x].as_map().cloned().unwrap_or_default();
+                card.insert(
+                    "role".into(),
+                    s(&values::role_title(site, &site.exchanges[x], i)),
+                );
+                Value::from(card)
+            })
+            .collect();
+        ctx.insert_value("exchanges", Value::from(exchanges));
+        // Counterparts and issues across all of the official's exchanges.
+        let mut counterparts: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut issues: BTreeMap<usize, usize> = BTreeMap::new();
+        for &x in &site.by_official[i] {
+            let e = &site.exchanges[x];
+            for other in e.officials().filter(|&other| other != i) {
+                *counterparts.entry(other).or_default() += 1;
+            }
+            for issue in e.issue_ids() {
+                *issues.entry(issue).or_default() += 1;
+            }
+        }
+        ctx.insert_value(
+            "counterparts",
+            self.counted(counterparts, &self.values.officials),
+        );
+        ctx.insert_value("issues", self.counted(issues, &self.values.issues));
+        ctx.insert_value(
+            "pagination",
+            self.pagination(&format!("officials/{}/", o.slug), page.number, pages, &root),
+        );
+    }
+
+    /// Entries with how often they occur, most frequent first, then by name.
+    fn counted(&self, counts: BTreeMap<usize, usize>, refs: &[Value]) -> Value {
+        let mut list: Vec<(usize, usize)> = counts.into_iter().collect();
+        let name = |i: usize| {
+            refs[i]
+                .as_map()
+                .and_then(|m| m.get(&"name".into()))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(&name(b.0))));
+        Value::from(
+            list.into_iter()
+                .map(|(i, n)| {
+                    let mut m = refs[i].as_map().cloned().unwrap_or_default();
+                    m.insert("count".into(), Value::from(n));
+                    Value::from(m)
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn issues(&self, ctx: &mut Context) {
+        let mut order: Vec<usize> = (0..self.site.issues.len()).collect();
+        order.sort_by(|&a, &b| self.site.issues[a].name.cmp(&self.site.issues[b].name));
+        ctx.insert_value(
+            "issues",
+            Value::from(
+                order
+                    .iter()
+                    .map(|&i| self.values.issues[i].clone())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+
+    fn issue(&self, page: &Page, ctx: &mut Context) {
+        let site = self.site;
+        let i = page.index;
+        let root = Self::root_of(ctx);
+        let (shown, pages) = page.list(site);
+        let mut m = self.values.issues[i].as_map().cloned().unwrap_or_default();
+        m.insert(
+            "description".into(),
+            self.body_html(&site.issues[i].body, &root),
+        );
+        ctx.insert_value("issue", Value::from(m));
+        ctx.insert_value("exchanges", self.cards(shown));
+        let mut officials: BTreeMap<usize, usize> = BTreeMap::new();
+        for &x in &site.by_issue[i] {
+            for o in site.exchanges[x].officials() {
+                *officials.entry(o).or_default() += 1;
+            }
+        }
+        ctx.insert_value("officials", self.counted(officials, &self.values.officials));
+        ctx.insert_value(
+            "pagination",
+            self.pagination(
+                &format!("issues/{}/", site.issues[i].slug),
+                page.number,
+                pages,
+                &root,
+            ),
+        );
+    }
+}

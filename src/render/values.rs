@@ -1,0 +1,267 @@
+//! Template values built from the model, once per build.
+//!
+//! Owns the shape of what templates see (documented in the README): the
+//! exchange "card" every list shows, officials, issues, years. Values are
+//! built once and shared between pages (Tera values are reference counted),
+//! so a list of 10,000 exchanges costs pointers, not copies.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::model::{Exchange, Official, Site};
+
+/// Builds a template map from key/value pairs.
+pub fn map<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
+    Value::from(BTreeMap::from(pairs))
+}
+
+pub fn s(text: &str) -> Value {
+    Value::from(text)
+}
+
+/// How URLs inside the site are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlStyle {
+    /// `exchanges/x/`: for web servers, which serve the folder's index.html.
+    Pretty,
+    /// `exchanges/x/index.html`: for opening the files straight from disk.
+    Files,
+}
+
+impl UrlStyle {
+    /// The URL, relative to the site root, of a page at `path`.
+    pub fn url(self, path: &str) -> String {
+        match self {
+            UrlStyle::Files if path.is_empty() || path.ends_with('/') => {
+                format!("{path}index.html")
+            }
+            _ => path.to_string(),
+        }
+    }
+}
+
+/// `18 June 2023`
+pub fn display_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// `18–19 June 2023`, `30 June – 1 July 2023`, or one date.
+pub fn display_range(from: NaiveDate, to: Option<NaiveDate>) -> String {
+    use chrono::Datelike;
+    match to {
+        Some(to) if to != from => {
+            if from.year() != to.year() {
+                format!("{} – {}", display_date(from), display_date(to))
+            } else if from.month() != to.month() {
+                format!("{} – {}", from.format("%-d %B"), display_date(to))
+            } else {
+                format!("{}–{}", from.format("%-d"), display_date(to))
+            }
+        }
+        _ => display_date(from),
+    }
+}
+
+/// The values shared by all pages of one build.
+pub struct Values {
+    /// One card per exchange, in timeline order.
+    pub cards: Vec<Value>,
+    /// One short reference per official (name, url, country).
+    pub officials: Vec<Value>,
+    /// One short reference per issue (name, url).
+    pub issues: Vec<Value>,
+    /// Every year: year, url, count.
+    pub years: Value,
+    pub site: Value,
+}
+
+impl Values {
+    pub fn build(site: &Site, style: UrlStyle) -> Values {
+        let officials: Vec<Value> = site
+            .officials
+            .iter()
+            .map(|o| official_ref(site, o, style))
+            .collect();
+        let issues: Vec<Value> = site
+            .issues
+            .iter()
+            .enumerate()
+            .map(|(i, issue)| {
+                map([
+                    ("slug", s(&issue.slug)),
+                    ("name", s(&issue.name)),
+                    ("url", s(&style.url(&format!("issues/{}/", issue.slug)))),
+                    ("count", Value::from(site.by_issue[i].len())),
+                ])
+            })
+            .collect();
+        let cards = site
+            .exchanges
+            .par_iter()
+            .map(|e| card(site, e, &officials, &issues, style))
+            .collect();
+        let years = Value::from(
+            site.years
+                .iter()
+                .map(|y| {
+                    map([
+                        ("year", Value::from(y.year)),
+                        ("url", s(&style.url(&format!("years/{}/", y.year)))),
+                        ("count", Value::from(y.exchanges.len())),
+                    ])
+                })
+                .collect::<Vec<_>>(),
+        );
+        let c = &site.config;
+        let site_value = map([
+            ("title", s(&c.title)),
+            ("description", s(&c.description)),
+            ("base_url", s(&c.base_url)),
+            ("language", s(&c.language)),
+            (
+                "formats",
+                Value::from(c.formats.iter().map(|f| s(f)).collect::<Vec<_>>()),
+            ),
+            (
+                "countries",
+                Value::from(
+                    c.countries
+                        .iter()
+                        .map(|k| {
+                            map([
+                                ("key", s(&k.key)),
+                                ("name", s(&k.name)),
+                                ("short", s(&k.short)),
+                            ])
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+            ("exchange_count", Value::from(site.exchanges.len())),
+            ("official_count", Value::from(site.officials.len())),
+            ("issue_count", Value::from(site.issues.len())),
+            (
+                "generator",
+                s(concat!("detente ", env!("CARGO_PKG_VERSION"))),
+            ),
+        ]);
+        Values {
+            cards,
+            officials,
+            issues,
+            years,
+            site: site_value,
+        }
+    }
+}
+
+fn official_ref(site: &Site, o: &Official, style: UrlStyle) -> Value {
+    let country = site.config.country(&o.country);
+    map([
+        ("slug", s(&o.slug)),
+        ("name", s(&o.name)),
+        ("url", s(&style.url(&format!("officials/{}/", o.slug)))),
+        ("country", s(&o.country)),
+        (
+            "country_name",
+            s(country.map_or(o.country.as_str(), |c| c.name.as_str())),
+        ),
+        (
+            "country_short",
+            s(country.map_or(o.country.as_str(), |c| c.short.as_str())),
+        ),
+    ])
+}
+
+/// The role title an official held in an exchange, or "".
+pub fn role_title(site: &Site, e: &Exchange, official: usize) -> String {
+    e.participants
+        .iter()
+        .find(|p| p.official.target == Some(official))
+        .and_then(|p| {
+            p.role
+                .map(|r| site.officials[official].roles[r].title.clone())
+        })
+        .unwrap_or_default()
+}
+
+fn card(
+    site: &Site,
+    e: &Exchange,
+    officials: &[Value],
+    issues: &[Value],
+    style: UrlStyle,
+) -> Value {
+    let participants: Vec<Value> = e
+        .participants
+        .iter()
+        .filter_map(|p| {
+            let o = p.official.target?;
+            let role = p
+                .role
+                .map_or("", |r| site.officials[o].roles[r].title.as_str());
+            let mut m = officials[o].as_map().cloned().unwrap_or_default();
+            m.insert("role".into(), s(role));
+            Some(Value::from(m))
+        })
+        .collect();
+    let issue_values: Vec<Value> = e.issue_ids().map(|i| issues[i].clone()).collect();
+    map([
+        ("slug", s(&e.slug)),
+        ("url", s(&style.url(&format!("exchanges/{}/", e.slug)))),
+        ("title", s(&e.title)),
+        ("date", s(&e.date.to_string())),
+        ("date_display", s(&display_date(e.date))),
+        (
+            "end_date",
+            e.end_date.map_or(Value::none(), |d| s(&d.to_string())),
+        ),
+        ("dates_display", s(&display_range(e.date, e.end_date))),
+        ("year", Value::from(e.year())),
+        ("format", s(&e.format)),
+        ("location", e.location.as_deref().map_or(Value::none(), s)),
+        ("summary", s(&e.summary)),
+        ("officials", Value::from(participants)),
+        ("issues", Value::from(issue_values)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    #[test]
+    fn date_ranges_read_naturally() {
+        assert_eq!(display_range(d(2023, 6, 18), None), "18 June 2023");
+        assert_eq!(
+            display_range(d(2023, 6, 18), Some(d(2023, 6, 19))),
+            "18–19 June 2023"
+        );
+        assert_eq!(
+            display_range(d(2023, 6, 30), Some(d(2023, 7, 1))),
+            "30 June – 1 July 2023"
+        );
+        assert_eq!(
+            display_range(d(2022, 12, 31), Some(d(2023, 1, 1))),
+            "31 December 2022 – 1 January 2023"
+        );
+    }
+
+    #[test]
+    fn url_styles() {
+        assert_eq!(UrlStyle::Pretty.url("exchanges/x/"), "exchanges/x/");
+        assert_eq!(
+            UrlStyle::Files.url("exchanges/x/"),
+            "exchanges/x/index.html"
+        );
+        assert_eq!(UrlStyle::Files.url(""), "index.html");
+        assert_eq!(UrlStyle::Files.url("feed.xml"), "feed.xml");
+    }
+}

@@ -1,0 +1,305 @@
+//! The content rules a site must meet before anything is rendered.
+//!
+//! Owns every rule that spans fields or files: slugs are well-formed and
+//! unique, references resolve, dates are in order, formats and countries are
+//! known, roles do not overlap, and each official held a role on the day of
+//! each exchange (a warning). It reads the model and returns diagnostics; it
+//! changes nothing and renders nothing.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::error::{Diagnostic, LineCol};
+use crate::load::Kind;
+use crate::markdown;
+use crate::model::{Ref, Site};
+use crate::suggest;
+
+/// Checks the whole site. Errors and warnings come back sorted by file and line.
+pub fn validate(site: &Site) -> Vec<Diagnostic> {
+    let mut out = site.load_diagnostics.clone();
+    check_config(site, &mut out);
+    check_slugs(
+        Kind::Exchange,
+        site.exchanges
+            .iter()
+            .map(|e| (e.slug.as_str(), e.path.as_path())),
+        &mut out,
+    );
+    check_slugs(
+        Kind::Official,
+        site.officials
+            .iter()
+            .map(|o| (o.slug.as_str(), o.path.as_path())),
+        &mut out,
+    );
+    check_slugs(
+        Kind::Issue,
+        site.issues
+            .iter()
+            .map(|i| (i.slug.as_str(), i.path.as_path())),
+        &mut out,
+    );
+    check_officials(site, &mut out);
+    check_issues(site, &mut out);
+    check_exchanges(site, &mut out);
+    out.sort_by(|a, b| a.file.cmp(&b.file).then(a.at.cmp(&b.at)));
+    out
+}
+
+fn check_config(site: &Site, out: &mut Vec<Diagnostic>) {
+    let file = Path::new(crate::load::SITE_TOML);
+    if site.config.title.trim().is_empty() {
+        out.push(
+            Diagnostic::error(file, "`title` is empty")
+                .help("give the site a title, e.g. title = \"US–China exchanges\""),
+        );
+    }
+    if site.config.formats.is_empty() {
+        out.push(
+            Diagnostic::error(file, "`formats` is empty")
+                .help("list at least one format, or remove the key to use the defaults"),
+        );
+    }
+    let base = &site.config.base_url;
+    if !(base.is_empty() || base.starts_with("http://") || base.starts_with("https://")) {
+        out.push(Diagnostic::error(
+            file,
+            format!("`base_url` must start with http:// or https://, found `{base}`"),
+        ));
+    }
+    for c in &site.config.countries {
+        if !is_valid_slug(&c.key) {
+            out.push(Diagnostic::error(
+                file,
+                format!(
+                    "country key `{}` may only use letters, digits and dashes",
+                    c.key
+                ),
+            ));
+        }
+    }
+}
+
+/// Whether a slug is safe as one URL segment and file name.
+pub fn is_valid_slug(slug: &str) -> bool {
+    let mut chars = slug.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn check_slugs<'a>(
+    kind: Kind,
+    entries: impl Iterator<Item = (&'a str, &'a Path)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<String, &Path> = HashMap::new();
+    for (slug, path) in entries {
+        if !is_valid_slug(slug) {
+            out.push(
+                Diagnostic::error(path, format!("`{slug}` cannot be used as a {} slug", kind.noun()))
+                    .help("name the file with letters, digits, `-` and `_` only, e.g. 2023-06-18-blinken-qin-beijing.md"),
+            );
+            continue;
+        }
+        let key = slug.to_ascii_lowercase();
+        if let Some(first) = seen.get(&key) {
+            out.push(
+                Diagnostic::error(path, format!("the {} slug `{slug}` is used twice (also by {})", kind.noun(), first.display()))
+                    .help("slugs must differ by more than letter case, since many hosts ignore case; rename one of the files"),
+            );
+        } else {
+            seen.insert(key, path);
+        }
+    }
+}
+
+fn check_officials(site: &Site, out: &mut Vec<Diagnostic>) {
+    let countries: Vec<&str> = site
+        .config
+        .countries
+        .iter()
+        .map(|c| c.key.as_str())
+        .collect();
+    for o in &site.officials {
+        if o.name.is_empty() {
+            out.push(
+                Diagnostic::error(&o.path, "`name` is empty")
+                    .at(Some(LineCol { line: 2, column: 1 })),
+            );
+        }
+        if site.config.country(&o.country).is_none() {
+            out.push(
+                Diagnostic::error(&o.path, format!("unknown country `{}`", o.country))
+                    .at(Some(o.country_at))
+                    .help(format!(
+                        "{} (countries are the [countries.KEY] tables of content/site.toml)",
+                        suggest::hint(&o.country, "countries", &countries)
+                    )),
+            );
+        }
+        for r in &o.roles {
+            if r.to.is_some_and(|to| to < r.from) {
+                out.push(
+                    Diagnostic::error(
+                        &o.path,
+                        format!(
+                            "the role `{}` ends ({}) before it starts ({})",
+                            r.title,
+                            fmt_opt(r.to),
+                            r.from
+                        ),
+                    )
+                    .at(Some(r.at))
+                    .help("swap `from` and `to`, or fix the dates"),
+                );
+            }
+        }
+        for pair in o.roles.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if a.to.is_none_or(|to| to >= b.from) {
+                out.push(
+                    Diagnostic::error(&o.path, format!("the roles `{}` (from {}) and `{}` (from {}) overlap", a.title, a.from, b.title, b.from))
+                        .at(Some(b.at))
+                        .help("end the earlier role before the later one starts; for offices held at once, name them in one role's title"),
+                );
+            }
+        }
+    }
+}
+
+fn check_issues(site: &Site, out: &mut Vec<Diagnostic>) {
+    for i in &site.issues {
+        if i.name.is_empty() {
+            out.push(
+                Diagnostic::error(&i.path, "`name` is empty")
+                    .at(Some(LineCol { line: 2, column: 1 })),
+            );
+        }
+    }
+}
+
+fn check_exchanges(site: &Site, out: &mut Vec<Diagnostic>) {
+    let official_slugs: Vec<&str> = site.officials.iter().map(|o| o.slug.as_str()).collect();
+    let issue_slugs: Vec<&str> = site.issues.iter().map(|i| i.slug.as_str()).collect();
+    let formats: Vec<&str> = site.config.formats.iter().map(String::as_str).collect();
+    for e in &site.exchanges {
+        let p = &e.places;
+        if e.title.is_empty() {
+            out.push(Diagnostic::error(&e.path, "`title` is empty").at(Some(p.title)));
+        }
+        if let Some(end) = e.end_date.filter(|end| *end < e.date) {
+            out.push(
+                Diagnostic::error(
+                    &e.path,
+                    format!("`end_date` ({end}) is before `date` ({})", e.date),
+                )
+                .at(p.end_date)
+                .help("an exchange cannot end before it starts; fix or remove `end_date`"),
+            );
+        }
+        if !formats.contains(&e.format.as_str()) {
+            out.push(
+                Diagnostic::error(&e.path, format!("unknown format `{}`", e.format))
+                    .at(Some(p.format))
+                    .help(suggest::hint(&e.format, "formats", &formats)),
+            );
+        }
+        if e.participants.is_empty() {
+            out.push(
+                Diagnostic::error(&e.path, "`officials` is empty")
+                    .at(Some(p.officials))
+                    .help(
+                        "name at least one official by slug, e.g. officials = [\"antony-blinken\"]",
+                    ),
+            );
+        }
+        let mut seen = Vec::new();
+        for part in &e.participants {
+            let r = &part.official;
+            if seen.contains(&r.slug) {
+                out.push(
+                    Diagnostic::error(&e.path, format!("official `{}` is listed twice", r.slug))
+                        .at(Some(r.at)),
+                );
+            }
+            seen.push(r.slug.clone());
+            check_ref(site, Kind::Official, r, &e.path, &official_slugs, out);
+            if let (Some(o), None) = (r.target, part.role) {
+                let o = &site.officials[o];
+                out.push(
+                    Diagnostic::warning(
+                        &e.path,
+                        format!(
+                            "{} ({}) held no role on {}, the date of `{}`",
+                            o.name, o.slug, e.date, e.slug
+                        ),
+                    )
+                    .at(Some(r.at))
+                    .help(format!(
+                        "add the role they held then to {}",
+                        o.path.display()
+                    )),
+                );
+            }
+        }
+        let mut seen = Vec::new();
+        for r in &e.issues {
+            if seen.contains(&r.slug) {
+                out.push(
+                    Diagnostic::error(&e.path, format!("issue `{}` is listed twice", r.slug))
+                        .at(Some(r.at)),
+                );
+            }
+            seen.push(r.slug.clone());
+            check_ref(site, Kind::Issue, r, &e.path, &issue_slugs, out);
+        }
+        for (s, at) in &e.sources {
+            let url = s.url.trim();
+            if !(url.starts_with("http://") || url.starts_with("https://"))
+                || !markdown::url_is_safe(url, false)
+            {
+                out.push(
+                    Diagnostic::error(
+                        &e.path,
+                        format!("source URL `{url}` is not an http(s) address"),
+                    )
+                    .at(Some(*at))
+                    .help("sources must link to web pages, e.g. https://www.state.gov/…"),
+                );
+            }
+        }
+    }
+}
+
+fn check_ref(
+    site: &Site,
+    kind: Kind,
+    r: &Ref,
+    file: &Path,
+    candidates: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    if r.target.is_some()
+        || site
+            .unreadable
+            .iter()
+            .any(|(k, s)| *k == kind && *s == r.slug)
+    {
+        return;
+    }
+    out.push(
+        Diagnostic::error(file, format!("unknown {} `{}`", kind.noun(), r.slug))
+            .at(Some(r.at))
+            .help(format!(
+                "{} (each {} is a file in {}/)",
+                suggest::hint(&r.slug, &format!("{}s", kind.noun()), candidates),
+                kind.noun(),
+                kind.dir()
+            )),
+    );
+}
+
+fn fmt_opt(d: Option<chrono::NaiveDate>) -> String {
+    d.map_or_else(String::new, |d| d.to_string())
+}
