@@ -399,8 +399,9 @@ pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-/// Turns a TOML error into a diagnostic, placed by `place`, with a
-/// suggestion for an unknown key.
+/// Turns a TOML error into a diagnostic, placed by `place`, with a hint
+/// on what to do: a suggestion for an unknown key, the expected form of a
+/// date or value otherwise.
 fn toml_diagnostic(
     rel: &Path,
     e: &toml::de::Error,
@@ -410,17 +411,23 @@ fn toml_diagnostic(
     let message = e.message().trim().to_string();
     let d = Diagnostic::error(rel, format!("invalid front matter: {message}"))
         .at(e.span().map(|s| place(s.start)));
-    if let Some(field) = message
-        .strip_prefix("unknown field `")
-        .and_then(|rest| rest.split('`').next())
-    {
-        return d.help(suggest::hint(field, "keys", keys));
+    let quoted = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string)
+    };
+    if let Some(field) = quoted("unknown field `") {
+        return d.help(suggest::hint(&field, "keys", keys));
     }
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next())
-    {
+    if let Some(field) = quoted("missing field `") {
         return d.help(format!("add `{field} = …` between the `+++` lines"));
     }
-    d
+    if message.contains("date") {
+        return d.help("write dates as bare TOML dates without quotes, e.g. date = 2023-06-18, and check the day exists in that month");
+    }
+    if message.starts_with("invalid type") {
+        return d.help("text goes in quotes (\"…\"), dates are bare (2023-06-18), lists in brackets ([\"a\", \"b\"]), draft is true or false");
+    }
+    d.help("fix the TOML between the `+++` lines; see \"Content format\" in the README")
 }

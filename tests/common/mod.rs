@@ -1,0 +1,178 @@
+//! Helpers shared by the integration tests: running the real binary,
+//! writing small sites, and reading output trees.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root, which is itself the shipped site.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `detente` with `args` and returns its output.
+pub fn detente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(args)
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("run the detente binary")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Builds the site at `root` into `out`, panicking with the messages on failure.
+pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().expect("utf-8 path"),
+        "--output",
+        out.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    let o = detente(&args);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    o
+}
+
+/// Writes `files` (relative path, text) under `root`.
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("file has a parent")).expect("create folder");
+        std::fs::write(&path, text).expect("write file");
+    }
+}
+
+/// A small valid site: two officials, two issues, two exchanges.
+pub fn minimal_site(root: &Path) {
+    write_files(
+        root,
+        &[
+            (
+                "content/site.toml",
+                "title = \"Test timeline\"\nbase_url = \"https://example.org/\"\n",
+            ),
+            (
+                "content/officials/antony-blinken.md",
+                "+++\nname = \"Antony Blinken\"\ncountry = \"US\"\n[[roles]]\ntitle = \"Secretary of State\"\nfrom = 2021-01-26\nto = 2025-01-20\n+++\nBio.\n",
+            ),
+            (
+                "content/officials/qin-gang.md",
+                "+++\nname = \"Qin Gang\"\ncountry = \"CN\"\n[[roles]]\ntitle = \"Ambassador to the United States\"\nfrom = 2021-07-28\nto = 2022-12-29\n[[roles]]\ntitle = \"Minister of Foreign Affairs\"\nfrom = 2022-12-30\nto = 2023-07-25\n+++\nBio.\n",
+            ),
+            (
+                "content/issues/taiwan.md",
+                "+++\nname = \"Taiwan\"\n+++\nAbout Taiwan.\n",
+            ),
+            (
+                "content/issues/trade.md",
+                "+++\nname = \"Trade\"\n+++\nAbout trade.\n",
+            ),
+            (
+                "content/exchanges/2023-06-18-blinken-qin-beijing.md",
+                "+++\ntitle = \"Blinken and Qin meet in Beijing\"\ndate = 2023-06-18\nformat = \"in-person\"\nlocation = \"Beijing, China\"\nofficials = [\"antony-blinken\", \"qin-gang\"]\nissues = [\"taiwan\", \"trade\"]\n+++\nThey talked for hours.\n\nMore.\n",
+            ),
+            (
+                "content/exchanges/2022-09-23-blinken-qin-call.md",
+                "+++\ntitle = \"A call\"\ndate = 2022-09-23\nformat = \"phone\"\nofficials = [\"antony-blinken\", \"qin-gang\"]\nissues = [\"trade\"]\nsummary = \"A short call.\"\n+++\nBody.\n",
+            ),
+        ],
+    );
+}
+
+/// Every file under `dir` with its bytes, keyed by relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .expect("under dir")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).expect("read file"));
+            }
+        }
+    }
+    out
+}
+
+/// Every `href="…"` and `src="…"` value in an HTML page.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            // Only attributes, not text such as `data-href="`.
+            let before = rest[..i].chars().last();
+            rest = &rest[i + attr.len()..];
+            let Some(end) = rest.find('"') else { break };
+            if before.is_some_and(|c| c.is_whitespace()) {
+                out.push(rest[..end].replace("&amp;", "&"));
+            }
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Resolves an internal link from the page at `page` (relative path of the
+/// HTML file) to a file in the tree, following directory → index.html.
+/// Returns None for external links.
+pub fn resolve(page: &str, link: &str) -> Option<String> {
+    if link.contains("://")
+        || link.starts_with("mailto:")
+        || link.starts_with("//")
+        || link.starts_with("data:")
+    {
+        return None;
+    }
+    let link = link
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .split('?')
+        .next()
+        .unwrap_or("");
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = page.split('/').collect();
+        p.pop();
+        p
+    };
+    for seg in link.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut path = parts.join("/");
+    if link.is_empty() {
+        return Some(page.to_string());
+    }
+    if link.ends_with('/') || path.is_empty() {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    Some(path)
+}
