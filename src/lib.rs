@@ -21,6 +21,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod statics;
 pub mod suggest;
 pub mod validate;

@@ -7,6 +7,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -160,8 +161,8 @@ pub struct Doc<F> {
     /// The TOML text, kept to place spans on lines.
     pub front_text: String,
     pub front: F,
-    /// The Markdown body, with CRLF turned into LF.
-    pub body: String,
+    /// The Markdown body, with CRLF turned into LF (shared, cheap to clone).
+    pub body: Arc<str>,
 }
 
 impl<F> Doc<F> {
@@ -365,9 +366,9 @@ pub fn parse_text<F: DeserializeOwned>(
         front_text: split.front.to_string(),
         front,
         body: if split.body.contains('\r') {
-            split.body.replace("\r\n", "\n")
+            Arc::from(split.body.replace("\r\n", "\n"))
         } else {
-            split.body.to_string()
+            Arc::from(split.body)
         },
     })
 }

@@ -24,6 +24,8 @@ enum Command {
     New(cmd::new::Args),
     /// Create a new site.
     Init(cmd::init::Args),
+    /// Build, serve and rebuild the site on every edit, reloading open tabs.
+    Serve(detente::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd::check::run(a),
         Command::New(a) => cmd::new::run(a),
         Command::Init(a) => cmd::init::run(a),
+        Command::Serve(a) => detente::serve::run(a),
     };
     match result {
         Ok(summary) => {

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -57,7 +58,7 @@ pub struct Exchange {
     pub issues: Vec<Ref>,
     /// The given summary, or the text of the body's first paragraph.
     pub summary: String,
-    pub body: String,
+    pub body: Arc<str>,
     pub draft: bool,
     pub sources: Vec<(SourceLink, LineCol)>,
     pub places: ExchangePlaces,
@@ -101,7 +102,7 @@ pub struct Official {
     pub country: String,
     pub country_at: LineCol,
     pub roles: Vec<Role>,
-    pub body: String,
+    pub body: Arc<str>,
 }
 
 impl Official {
@@ -116,7 +117,7 @@ pub struct Issue {
     pub slug: String,
     pub path: PathBuf,
     pub name: String,
-    pub body: String,
+    pub body: Arc<str>,
 }
 
 /// The exchanges of one calendar year.

@@ -33,14 +33,28 @@ pub struct Writer {
     staging: PathBuf,
     /// The target did not exist: the staging folder becomes the target.
     fresh: bool,
+    /// Remove files that were not put (a whole build), or only those
+    /// named by [`Writer::remove`] (an incremental one).
+    prune: bool,
+    removals: Mutex<Vec<String>>,
     produced: Mutex<HashSet<String>>,
     changed: Mutex<Vec<String>>,
     written: AtomicUsize,
 }
 
 impl Writer {
-    /// Starts writing the tree at `target`.
+    /// Starts writing the whole tree at `target`: files not put are removed.
     pub fn begin(target: &Path) -> Result<Writer> {
+        Writer::start(target, true)
+    }
+
+    /// Starts an incremental update of `target`: only files put or
+    /// [removed](Writer::remove) change.
+    pub fn begin_partial(target: &Path) -> Result<Writer> {
+        Writer::start(target, false)
+    }
+
+    fn start(target: &Path, prune: bool) -> Result<Writer> {
         let name = target
             .file_name()
             .ok_or_else(|| {
@@ -84,6 +98,8 @@ impl Writer {
             target: target.to_path_buf(),
             staging,
             fresh,
+            prune,
+            removals: Mutex::new(Vec::new()),
             produced: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
@@ -133,6 +149,16 @@ impl Writer {
         Ok(())
     }
 
+    /// Marks `rel` for removal at commit (incremental updates only).
+    pub fn remove(&self, rel: &str) {
+        if safe_relative(rel).is_some() {
+            self.removals
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(rel.to_string());
+        }
+    }
+
     /// Throws away everything staged; the target is left as it was.
     pub fn abort(self) {
         let _ = std::fs::remove_dir_all(&self.staging);
@@ -167,9 +193,32 @@ impl Writer {
             }
             std::fs::rename(&from, &to).map_err(|e| Error::io("move into place", &to, e))?;
         }
-        stats.removed = remove_stale(&self.target, &self.target, &produced)?;
+        if self.prune {
+            stats.removed = remove_stale(&self.target, &self.target, &produced)?;
+        } else {
+            let removals =
+                std::mem::take(&mut *self.removals.lock().unwrap_or_else(|p| p.into_inner()));
+            for rel in removals.iter().filter(|r| !produced.contains(*r)) {
+                let path = self.target.join(rel);
+                if std::fs::remove_file(&path).is_ok() {
+                    stats.removed += 1;
+                    prune_empty_parents(&self.target, &path);
+                }
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.staging);
         Ok(stats)
+    }
+}
+
+/// Removes the folders above `file` that are now empty, up to `root`.
+fn prune_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
     }
 }
 

@@ -4,6 +4,7 @@
 //! turning a [`Page`] into HTML bytes. It does not decide which pages exist
 //! (that is `routes`) nor write files (that is `output`).
 
+pub mod deps;
 pub mod routes;
 pub mod templates;
 pub mod values;

@@ -25,6 +25,11 @@ pub enum Origin {
 
 /// Compiles the site's templates (or the built-in ones).
 pub fn load(root: &Path) -> Result<(Tera, Origin), Vec<Diagnostic>> {
+    load_with_fingerprint(root).map(|(tera, origin, _)| (tera, origin))
+}
+
+/// Like [`load`], also returning a fingerprint of the template sources.
+pub fn load_with_fingerprint(root: &Path) -> Result<(Tera, Origin, u64), Vec<Diagnostic>> {
     let dir = root.join(DIR);
     let (sources, origin) = if dir.is_dir() {
         (read_dir_templates(&dir)?, Origin::Site(PathBuf::from(DIR)))
@@ -49,7 +54,9 @@ pub fn load(root: &Path) -> Result<(Tera, Origin), Vec<Diagnostic>> {
     }
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| vec![diagnostic(&origin, &e)])?;
-    Ok((tera, origin))
+    let fingerprint =
+        super::deps::templates_fp(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())));
+    Ok((tera, origin, fingerprint))
 }
 
 /// The templates every site needs: the base and one per page kind.

@@ -1,0 +1,146 @@
+//! What each page's HTML depends on, as one fingerprint per page.
+//!
+//! Owns the knowledge of which parts of the model a page kind reads, so
+//! that the dev server re-renders only pages whose inputs changed. The
+//! rule that keeps incremental output identical to a full build: a page's
+//! fingerprint hashes everything its render function reads. Anything read
+//! by every page (config, names of all officials and issues, the years,
+//! the counts in the footer) goes into the site fingerprint, which every
+//! page includes. This module renders nothing.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use super::routes::{self, Page, PageKind};
+use crate::model::{Exchange, Site};
+
+/// Fingerprints of the parts of a site that pages read.
+pub struct Fingerprints {
+    site: u64,
+    exchanges: Vec<u64>,
+    officials: Vec<u64>,
+    issues: Vec<u64>,
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+fn exchange_fp(e: &Exchange) -> u64 {
+    let mut h = DefaultHasher::new();
+    (
+        &e.slug,
+        &e.title,
+        e.date,
+        e.end_date,
+        &e.format,
+        &e.location,
+    )
+        .hash(&mut h);
+    for p in &e.participants {
+        (&p.official.slug, p.official.target, p.role).hash(&mut h);
+    }
+    for i in &e.issues {
+        (&i.slug, i.target).hash(&mut h);
+    }
+    (&e.summary, &*e.body).hash(&mut h);
+    for (s, _) in &e.sources {
+        (&s.title, &s.url).hash(&mut h);
+    }
+    h.finish()
+}
+
+impl Fingerprints {
+    /// Fingerprints `site`; `templates` identifies the template set in use.
+    pub fn new(site: &Site, templates: u64) -> Fingerprints {
+        let c = &site.config;
+        let mut h = DefaultHasher::new();
+        templates.hash(&mut h);
+        (
+            &c.title,
+            &c.base_url,
+            &c.description,
+            &c.language,
+            &c.formats,
+            c.paginate,
+            c.markdown.unsafe_html,
+        )
+            .hash(&mut h);
+        for k in &c.countries {
+            (&k.key, &k.name, &k.short).hash(&mut h);
+        }
+        (
+            site.exchanges.len(),
+            site.officials.len(),
+            site.issues.len(),
+        )
+            .hash(&mut h);
+        for y in &site.years {
+            (y.year, y.exchanges.len()).hash(&mut h);
+        }
+        for (i, o) in site.officials.iter().enumerate() {
+            (&o.slug, &o.name, &o.country, site.by_official[i].len()).hash(&mut h);
+            for r in &o.roles {
+                (&r.title, r.from, r.to).hash(&mut h);
+            }
+        }
+        for (i, s) in site.issues.iter().enumerate() {
+            (&s.slug, &s.name, site.by_issue[i].len()).hash(&mut h);
+        }
+        Fingerprints {
+            site: h.finish(),
+            exchanges: site.exchanges.iter().map(exchange_fp).collect(),
+            officials: site.officials.iter().map(|o| hash_of(&*o.body)).collect(),
+            issues: site.issues.iter().map(|i| hash_of(&*i.body)).collect(),
+        }
+    }
+
+    /// The fingerprint of everything `page` reads.
+    pub fn page(&self, site: &Site, page: &Page) -> u64 {
+        let mut h = DefaultHasher::new();
+        (self.site, page.kind.name(), page.index, page.number).hash(&mut h);
+        let list = |h: &mut DefaultHasher, ids: &[usize]| {
+            for &i in ids {
+                (i, self.exchanges[i]).hash(h);
+            }
+        };
+        match page.kind {
+            PageKind::Home => {
+                let all: Vec<usize> = (0..site.exchanges.len()).collect();
+                list(
+                    &mut h,
+                    routes::paginate(&all, site.config.paginate, page.number).0,
+                );
+            }
+            PageKind::Year => list(&mut h, page.list(site).0),
+            PageKind::Exchange => {
+                let i = page.index;
+                let lo = i.saturating_sub(1);
+                let hi = (i + 2).min(site.exchanges.len());
+                list(&mut h, &(lo..hi).collect::<Vec<_>>());
+            }
+            PageKind::Official => {
+                self.officials[page.index].hash(&mut h);
+                // Counterparts and issues are drawn from all their exchanges.
+                list(&mut h, &site.by_official[page.index]);
+            }
+            PageKind::Issue => {
+                self.issues[page.index].hash(&mut h);
+                list(&mut h, &site.by_issue[page.index]);
+            }
+            PageKind::Officials | PageKind::Issues | PageKind::NotFound => {}
+        }
+        h.finish()
+    }
+}
+
+/// A fingerprint of a template set.
+pub fn templates_fp<'a>(sources: impl Iterator<Item = (&'a str, &'a str)>) -> u64 {
+    let mut h = DefaultHasher::new();
+    for (name, text) in sources {
+        (name, text).hash(&mut h);
+    }
+    h.finish()
+}

@@ -1,0 +1,137 @@
+//! `detente serve`: build, serve, watch, rebuild, reload.
+//!
+//! Owns the authoring loop: the first build, the HTTP server thread, the
+//! watcher, and reporting each rebuild to the terminal and to open tabs.
+//! The pieces live in `http` (serving), `watch` (events) and `incremental`
+//! (what to rebuild). A broken edit never takes the site down: the last
+//! good pages stay served and the error is shown until the next good build.
+
+pub mod http;
+pub mod incremental;
+pub mod watch;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::interrupt;
+use http::{Event, Hub};
+use incremental::Session;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The address to listen on. Anything but loopback exposes your drafts
+    /// to the network, so it must be asked for explicitly.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub interface: String,
+    /// The port; 0 picks a free one.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Include exchanges marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Where to write the served pages [default: a temporary folder].
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: &Args) -> Result<String> {
+    let (listener, addr) = http::bind(&args.interface, args.port).map_err(|e| {
+        Error::Usage(format!(
+            "cannot listen on {}:{}: {e}",
+            args.interface, args.port
+        ))
+    })?;
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let url = format!("http://{host}:{}/", addr.port());
+    let (output, temporary) = match &args.output {
+        Some(o) => (o.clone(), false),
+        None => (
+            std::env::temp_dir().join(format!("detente-serve-{}", std::process::id())),
+            true,
+        ),
+    };
+    crate::pipeline::check_output_location(&args.root, &output)?;
+    if temporary {
+        let _ = std::fs::remove_dir_all(&output);
+    }
+    std::fs::create_dir_all(&output).map_err(|e| Error::io("create the folder", &output, e))?;
+
+    let root = std::fs::canonicalize(&args.root)
+        .map_err(|e| Error::io("open the site folder", &args.root, e))?;
+    let mut session = Session::open(&root, &output, args.drafts, &url);
+    let hub = Arc::new(Hub::default());
+    match session.rebuild(&Default::default()) {
+        Ok(r) => println!("built {} pages in {} ms", r.rendered, r.elapsed.as_millis()),
+        Err(e) => {
+            eprintln!("{e}");
+            hub.broadcast(Event::Failed(e.to_string()));
+        }
+    }
+    let ignore = std::fs::canonicalize(&output).ok();
+    let watch = watch::Watch::start(&root, ignore)
+        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", args.root.display())))?;
+    {
+        let (root, hub) = (output.clone(), Arc::clone(&hub));
+        std::thread::spawn(move || http::serve(listener, root, hub));
+    }
+    println!("serving {} at {url} (Ctrl-C to stop)", args.root.display());
+    if args.open {
+        open_browser(&url);
+    }
+    while !interrupt::requested() {
+        let Some(paths) = watch.next_batch_timeout(Duration::from_millis(200)) else {
+            continue;
+        };
+        if paths.is_empty() {
+            continue;
+        }
+        let statics = session.note_changes(&paths);
+        match session.rebuild(&statics) {
+            Ok(r) => {
+                println!(
+                    "rebuilt: {} pages rendered, {} files written, {} removed in {} ms",
+                    r.rendered,
+                    r.written,
+                    r.removed,
+                    r.elapsed.as_millis()
+                );
+                hub.broadcast(Event::Reload);
+            }
+            Err(Error::Interrupted) => break,
+            Err(e) => {
+                eprintln!("{e}\n(the last good version stays served)");
+                hub.broadcast(Event::Failed(e.to_string()));
+            }
+        }
+    }
+    if temporary {
+        let _ = std::fs::remove_dir_all(&output);
+    }
+    Ok("stopped".to_string())
+}
+
+fn open_browser(url: &str) {
+    for opener in ["xdg-open", "open"] {
+        if std::process::Command::new(opener).arg(url).spawn().is_ok() {
+            return;
+        }
+    }
+    eprintln!("could not open a browser; visit {url}");
+}

@@ -1,0 +1,89 @@
+//! Watching the site's sources and turning bursts of file events into one
+//! set of changed paths.
+//!
+//! Owns the file-system watcher and the debounce: editors save by writing a
+//! temporary file and renaming it, producing several events per save; they
+//! are gathered until the folder has been quiet for a moment. It reports
+//! paths only; deciding what they mean is `incremental`'s job.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+/// How long the sources must be quiet before a rebuild starts.
+pub const QUIET: Duration = Duration::from_millis(30);
+
+/// Watches `content/`, `templates/` and `static/` under a site root.
+pub struct Watch {
+    _watcher: notify::RecommendedWatcher,
+    rx: Receiver<notify::Result<notify::Event>>,
+    ignore: Option<PathBuf>,
+}
+
+impl Watch {
+    /// Starts watching; `ignore` is a folder whose events are dropped (the
+    /// output, when it lies inside a watched folder).
+    pub fn start(root: &Path, ignore: Option<PathBuf>) -> notify::Result<Watch> {
+        let (tx, rx) = channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            let _ = tx.send(event);
+        })?;
+        // Watch the root itself (not recursively) to see the three folders
+        // appear or disappear, and each existing folder recursively.
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        for dir in ["content", "templates", "static"] {
+            let path = root.join(dir);
+            if path.is_dir() {
+                watcher.watch(&path, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(Watch {
+            _watcher: watcher,
+            rx,
+            ignore,
+        })
+    }
+
+    /// Blocks until something changes, then returns every path touched
+    /// during the burst. None when the watcher has stopped.
+    pub fn next_batch(&self) -> Option<BTreeSet<PathBuf>> {
+        let mut paths = BTreeSet::new();
+        let first = self.rx.recv().ok()?;
+        self.add(first, &mut paths);
+        loop {
+            match self.rx.recv_timeout(QUIET) {
+                Ok(event) => self.add(event, &mut paths),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        Some(paths)
+    }
+
+    /// Waits up to `timeout` for a burst, for callers that poll.
+    pub fn next_batch_timeout(&self, timeout: Duration) -> Option<BTreeSet<PathBuf>> {
+        let mut paths = BTreeSet::new();
+        let first = self.rx.recv_timeout(timeout).ok()?;
+        self.add(first, &mut paths);
+        while let Ok(event) = self.rx.recv_timeout(QUIET) {
+            self.add(event, &mut paths);
+        }
+        Some(paths)
+    }
+
+    fn add(&self, event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
+        let Ok(event) = event else { return };
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        for p in event.paths {
+            if self.ignore.as_ref().is_some_and(|i| p.starts_with(i)) {
+                continue;
+            }
+            paths.insert(p);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! `detente serve`: serving, live rebuilds, broken edits, path safety, and
+//! incremental output identical to a full build.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Server {
+    child: Child,
+    url: String,
+    stderr: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(root: &Path, output: &Path, log: &Path) -> Server {
+    let stderr = log.to_path_buf();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--root",
+            root.to_str().expect("utf-8"),
+            "--output",
+            output.to_str().expect("utf-8"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&stderr).expect("log file"))
+        .spawn()
+        .expect("start serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("serve printed its address")
+            .expect("read line");
+        if let Some(at) = line.find("http://") {
+            break line[at..]
+                .split_whitespace()
+                .next()
+                .expect("url")
+                .to_string();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, url, stderr }
+}
+
+/// A bare HTTP/1.1 request; returns (status, headers, body).
+fn request(url: &str, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read response");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("status");
+    (status, head, raw[split + 4..].to_vec())
+}
+
+fn get(url: &str, path: &str) -> (u16, String) {
+    let (status, _, body) = request(url, "GET", path);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+const EX: &str = "content/exchanges/2023-06-18-blinken-qin-beijing.md";
+const PAGE: &str = "/exchanges/2023-06-18-blinken-qin-beijing/";
+
+#[test]
+fn serves_rebuilds_recovers_and_refuses_traversal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    minimal_site(&root);
+    let server = serve(
+        &root,
+        &dir.path().join("out"),
+        &dir.path().join("serve.log"),
+    );
+    let url = server.url.clone();
+
+    let (status, html) = get(&url, PAGE);
+    assert_eq!(status, 200);
+    assert!(html.contains("<h1>Blinken and Qin meet in Beijing</h1>"));
+    assert!(
+        html.contains("/__detente/events"),
+        "live reload script injected"
+    );
+    let (status, head, body) = request(&url, "HEAD", PAGE);
+    assert_eq!(status, 200);
+    assert!(body.is_empty() && head.contains("text/html"), "{head}");
+    let (_, head, _) = request(&url, "GET", "/style.css");
+    assert!(head.contains("Content-Type: text/css"), "{head}");
+
+    // Edit the title: the new title is served.
+    let path = root.join(EX);
+    let original = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        original.replace(
+            "Blinken and Qin meet in Beijing",
+            "Blinken and Qin talk in Beijing",
+        ),
+    )
+    .expect("edit");
+    wait_for("the new title", || {
+        get(&url, PAGE)
+            .1
+            .contains("<h1>Blinken and Qin talk in Beijing</h1>")
+    });
+    assert!(
+        get(&url, "/").1.contains("Blinken and Qin talk in Beijing"),
+        "the timeline lists the new title"
+    );
+
+    // Break the front matter: the old page stays, the error is reported.
+    std::fs::write(&path, "+++\ntitle = \"unterminated\n+++\n").expect("break");
+    wait_for("the error report", || {
+        std::fs::read_to_string(&server.stderr)
+            .unwrap_or_default()
+            .contains("2023-06-18-blinken-qin-beijing.md:2")
+    });
+    let (status, html) = get(&url, PAGE);
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<h1>Blinken and Qin talk in Beijing</h1>"),
+        "last good page still served"
+    );
+
+    // Fix it: recovered.
+    std::fs::write(&path, &original).expect("fix");
+    wait_for("recovery", || {
+        get(&url, PAGE)
+            .1
+            .contains("<h1>Blinken and Qin meet in Beijing</h1>")
+    });
+
+    // Add an exchange, then delete it.
+    write_files(
+        &root,
+        &[(
+            "content/exchanges/2024-01-01-new.md",
+            "+++\ntitle = \"Brand new\"\ndate = 2024-01-01\nformat = \"phone\"\nofficials = [\"antony-blinken\"]\n+++\nx\n",
+        )],
+    );
+    wait_for("the new exchange", || {
+        get(&url, "/exchanges/2024-01-01-new/").0 == 200
+    });
+    assert!(get(&url, "/").1.contains("Brand new"));
+    std::fs::remove_file(root.join("content/exchanges/2024-01-01-new.md")).expect("delete");
+    wait_for("the deletion", || {
+        get(&url, "/exchanges/2024-01-01-new/").0 == 404
+    });
+    assert!(!get(&url, "/").1.contains("Brand new"));
+
+    // Nothing outside the output is served.
+    std::fs::write(dir.path().join("secret.txt"), "top secret").expect("secret");
+    for p in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "//etc/passwd",
+        "/exchanges/../../secret.txt",
+    ] {
+        let (status, _, body) = request(&url, "GET", p);
+        assert!(status == 403 || status == 404, "{p}: {status}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("top secret"),
+            "{p}"
+        );
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.txt"),
+            dir.path().join("out/leak.txt"),
+        )
+        .expect("symlink");
+        let (status, _, body) = request(&url, "GET", "/leak.txt");
+        assert_eq!(status, 403);
+        assert!(!String::from_utf8_lossy(&body).contains("top secret"));
+    }
+    let (status, body) = get(&url, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"), "the site's 404 page");
+}
+
+#[test]
+fn incremental_output_equals_a_full_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    minimal_site(&root);
+    let out = dir.path().join("served");
+    let server = serve(&root, &out, &dir.path().join("serve.log"));
+    let url = server.url.clone();
+    let log = server.stderr.clone();
+    let rebuilds = |n: usize| {
+        let _ = &log;
+        move || {
+            let (_, html) = get(&url, "/");
+            html.matches("card-title").count() == n
+        }
+    };
+    // A series of edits: a body change, a new exchange, an official's role.
+    let path = root.join(EX);
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        text.replace("They talked for hours.", "They talked for many hours."),
+    )
+    .expect("edit");
+    wait_for("body edit", || {
+        get(&server.url, PAGE).1.contains("many hours")
+    });
+    write_files(
+        &root,
+        &[(
+            "content/exchanges/2023-01-05-added.md",
+            "+++\ntitle = \"Added\"\ndate = 2023-01-05\nformat = \"virtual\"\nofficials = [\"qin-gang\", \"antony-blinken\"]\nissues = [\"taiwan\"]\n+++\nNew.\n",
+        )],
+    );
+    wait_for("added exchange", rebuilds(3));
+    let official = root.join("content/officials/antony-blinken.md");
+    let text = std::fs::read_to_string(&official).expect("read");
+    std::fs::write(
+        &official,
+        text.replace("Secretary of State", "US Secretary of State"),
+    )
+    .expect("edit role");
+    wait_for("role edit", || {
+        get(&server.url, PAGE).1.contains("US Secretary of State")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+
+    let full = dir.path().join("full");
+    build(&root, &full, &["--base-url", &server.url]);
+    let served = snapshot(&out);
+    let built = snapshot(&full);
+    let served_names: Vec<&String> = served.keys().collect();
+    let built_names: Vec<&String> = built.keys().collect();
+    assert_eq!(served_names, built_names, "same files");
+    for (name, bytes) in &built {
+        assert!(
+            served[name] == *bytes,
+            "{name} differs between serve and build"
+        );
+    }
+}
