@@ -78,7 +78,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
     let start = Instant::now();
     let (site, warnings) = prepare(root, drafts, None)?;
     let (tera, origin) = templates::load(root).map_err(Error::Site)?;
-    let renderer = Renderer::new(&site, tera, origin, UrlStyle::Pretty);
+    let renderer = Renderer::new(&site, tera, origin, UrlStyle::Pretty).map_err(Error::one)?;
     let pages = routes::all_pages(&site);
     let errors: Vec<Diagnostic> = pages
         .par_iter()
@@ -104,7 +104,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let (site, warnings) = prepare(&opts.root, opts.drafts, opts.base_url.as_deref())?;
     let (tera, origin) = templates::load(&opts.root).map_err(Error::Site)?;
     let statics = statics::collect(&opts.root).map_err(Error::Site)?;
-    let renderer = Renderer::new(&site, tera, origin, opts.style);
+    let renderer = Renderer::new(&site, tera, origin, opts.style).map_err(Error::one)?;
     let pages = routes::all_pages(&site);
 
     let writer = Writer::begin(&opts.output)?;

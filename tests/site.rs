@@ -89,7 +89,7 @@ fn page<'a>(tree: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
 fn exchange_links_in(html: &str, marker: &str) -> BTreeSet<String> {
     let start = html.find(marker).unwrap_or_else(|| panic!("no {marker}"));
     let rest = &html[start..];
-    let end = rest.find("</ol>").unwrap_or(rest.len());
+    let end = rest.find("</section>").unwrap_or(rest.len());
     links(&rest[..end])
         .into_iter()
         .filter_map(|l| {

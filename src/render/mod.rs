@@ -32,15 +32,24 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: Tera, origin: Origin, style: UrlStyle) -> Renderer<'a> {
-        Renderer {
-            values: Values::build(site, style),
+    /// Prepares the values every page shares, rendering each exchange's
+    /// card (`partials/card.html`) once.
+    pub fn new(
+        site: &'a Site,
+        tera: Tera,
+        origin: Origin,
+        style: UrlStyle,
+    ) -> Result<Renderer<'a>, Diagnostic> {
+        let mut values = Values::build(site, style);
+        values.add_card_html(&tera, &origin)?;
+        Ok(Renderer {
+            values,
             site,
             tera,
             origin,
             style,
             globals: Vec::new(),
-        }
+        })
     }
 
     /// Adds a value that every page's context receives.
@@ -66,7 +75,8 @@ impl<'a> Renderer<'a> {
         self.tera
             .render_to(page.kind.template(), &ctx, &mut out)
             .map_err(|e| templates::diagnostic(&self.origin, &e))?;
-        Ok(out)
+        let root = ctx.get("root").and_then(Value::as_str).unwrap_or("./");
+        Ok(values::place_root(out, root))
     }
 
     /// The prefix from a page back to the site root. The 404 page is served
@@ -377,18 +387,19 @@ impl<'a> Renderer<'a> {
 
     /// Entries with how often they occur, most frequent first, then by name.
     fn counted(&self, counts: BTreeMap<usize, usize>, refs: &[Value]) -> Value {
-        let mut list: Vec<(usize, usize)> = counts.into_iter().collect();
         let name = |i: usize| {
             refs[i]
                 .as_map()
                 .and_then(|m| m.get(&"name".into()))
                 .and_then(Value::as_str)
-                .map(str::to_string)
+                .unwrap_or("")
         };
-        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(&name(b.0))));
+        let mut list: Vec<(usize, usize, &str)> =
+            counts.into_iter().map(|(i, n)| (i, n, name(i))).collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(b.2)));
         Value::from(
             list.into_iter()
-                .map(|(i, n)| {
+                .map(|(i, n, _)| {
                     let mut m = refs[i].as_map().cloned().unwrap_or_default();
                     m.insert("count".into(), Value::from(n));
                     Value::from(m)

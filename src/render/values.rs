@@ -78,7 +78,64 @@ pub struct Values {
     pub site: Value,
 }
 
+/// Stands for the page's `root` in HTML rendered once for many pages (the
+/// cards); each page replaces it with its own root after rendering.
+pub const ROOT_MARK: &str = "\u{1}detente-root\u{1}";
+
+/// The template of an exchange card, rendered once per exchange.
+pub const CARD_TEMPLATE: &str = "partials/card.html";
+
+/// Replaces every [`ROOT_MARK`] in a rendered page with the page's root.
+pub fn place_root(html: Vec<u8>, root: &str) -> Vec<u8> {
+    let finder = memchr::memmem::Finder::new(ROOT_MARK.as_bytes());
+    let mut found = finder.find_iter(&html).peekable();
+    if found.peek().is_none() {
+        return html;
+    }
+    let mut out = Vec::with_capacity(html.len());
+    let mut last = 0;
+    for at in found {
+        out.extend_from_slice(&html[last..at]);
+        out.extend_from_slice(root.as_bytes());
+        last = at + ROOT_MARK.len();
+    }
+    out.extend_from_slice(&html[last..]);
+    out
+}
+
 impl Values {
+    /// Renders each card through `partials/card.html` (when the templates
+    /// have it) and stores the HTML in the card as `html`, with
+    /// [`ROOT_MARK`] where the page's root goes.
+    pub fn add_card_html(
+        &mut self,
+        tera: &tera::Tera,
+        origin: &super::templates::Origin,
+    ) -> Result<(), crate::error::Diagnostic> {
+        if !tera.get_template_names().any(|n| n == CARD_TEMPLATE) {
+            return Ok(());
+        }
+        let site = self.site.clone();
+        let cards: Result<Vec<Value>, crate::error::Diagnostic> = self
+            .cards
+            .par_iter()
+            .map(|card| {
+                let mut ctx = tera::Context::new();
+                ctx.insert_value("e", card.clone());
+                ctx.insert_value("site", site.clone());
+                ctx.insert_value("root", s(ROOT_MARK));
+                let html = tera
+                    .render(CARD_TEMPLATE, &ctx)
+                    .map_err(|e| super::templates::diagnostic(origin, &e))?;
+                let mut m = card.as_map().cloned().unwrap_or_default();
+                m.insert("html".into(), Value::safe_string(&html));
+                Ok(Value::from(m))
+            })
+            .collect();
+        self.cards = cards?;
+        Ok(())
+    }
+
     pub fn build(site: &Site, style: UrlStyle) -> Values {
         let officials: Vec<Value> = site
             .officials

@@ -188,7 +188,7 @@ impl Session {
         }
         let (tera, origin, templates_fp) = self.templates.clone().map_err(Error::Site)?;
         let statics = statics::collect(&self.root).map_err(Error::Site)?;
-        let renderer = Renderer::new(&site, tera, origin, UrlStyle::Pretty);
+        let renderer = Renderer::new(&site, tera, origin, UrlStyle::Pretty).map_err(Error::one)?;
         let fingerprints = Fingerprints::new(&site, templates_fp);
         let pages = routes::all_pages(&site);
         let planned: Vec<(String, u64, &routes::Page)> = pages
