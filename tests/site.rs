@@ -284,13 +284,19 @@ fn official_pages_list_exactly_their_exchanges_with_roles() {
     let beijing = qin
         .find("2023-06-18-blinken-qin-beijing")
         .expect("Beijing talks listed");
-    let role = &qin[beijing..beijing + 600];
+    let item = qin[..beijing]
+        .rfind("class=\"with-role\"")
+        .expect("the exchange's list item");
+    let role = &qin[item..beijing];
     assert!(role.contains("Minister of Foreign Affairs"), "{role}");
     // Wang Yi's role differs between 2021 (foreign minister) and 2023 (commission office).
     let wang = page(&tree, "officials/wang-yi/index.html");
     let munich = wang.find("2023-02-18").expect("Munich");
     assert!(
-        wang[munich..munich + 800].contains("Central Foreign Affairs"),
+        wang[wang[..munich]
+            .rfind("class=\"with-role\"")
+            .expect("list item")..munich]
+            .contains("Central Foreign Affairs"),
         "Wang Yi's role in 2023"
     );
 }
