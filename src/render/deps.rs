@@ -97,6 +97,11 @@ impl Fingerprints {
         }
     }
 
+    /// The fingerprint of everything exchange `i`'s card reads.
+    pub fn card(&self, i: usize) -> u64 {
+        hash_of((self.site, self.exchanges[i]))
+    }
+
     /// The fingerprint of everything `page` reads.
     pub fn page(&self, site: &Site, page: &Page) -> u64 {
         let mut h = DefaultHasher::new();

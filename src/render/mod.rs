@@ -40,7 +40,19 @@ impl<'a> Renderer<'a> {
         origin: Origin,
         style: UrlStyle,
     ) -> Result<Renderer<'a>, Diagnostic> {
-        let mut values = Values::build(site, style);
+        Renderer::reusing(site, tera, origin, style, |_| None)
+    }
+
+    /// Like [`Renderer::new`], taking exchange `i`'s finished card from
+    /// `reuse(i)` when it has one (the dev server's cache).
+    pub fn reusing(
+        site: &'a Site,
+        tera: Tera,
+        origin: Origin,
+        style: UrlStyle,
+        reuse: impl Fn(usize) -> Option<Value> + Sync,
+    ) -> Result<Renderer<'a>, Diagnostic> {
+        let mut values = Values::build_reusing(site, style, reuse);
         values.add_card_html(&tera, &origin)?;
         Ok(Renderer {
             values,

@@ -137,6 +137,16 @@ impl Values {
     }
 
     pub fn build(site: &Site, style: UrlStyle) -> Values {
+        Values::build_reusing(site, style, |_| None)
+    }
+
+    /// Like [`Values::build`], taking exchange `i`'s finished card from
+    /// `reuse(i)` when it has one (the dev server's cache).
+    pub fn build_reusing(
+        site: &Site,
+        style: UrlStyle,
+        reuse: impl Fn(usize) -> Option<Value> + Sync,
+    ) -> Values {
         let officials: Vec<Value> = site
             .officials
             .iter()
@@ -158,7 +168,8 @@ impl Values {
         let cards = site
             .exchanges
             .par_iter()
-            .map(|e| card(site, e, &officials, &issues, style))
+            .enumerate()
+            .map(|(i, e)| reuse(i).unwrap_or_else(|| card(site, e, &officials, &issues, style)))
             .collect();
         let years = Value::from(
             site.years

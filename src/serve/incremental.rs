@@ -46,6 +46,9 @@ pub struct Session {
     pages: HashMap<String, u64>,
     /// Static files (output path) written so far.
     statics: BTreeSet<String>,
+    /// Each exchange's finished card, by slug, with the fingerprint of
+    /// what it was made from.
+    cards: HashMap<String, (u64, tera::Value)>,
 }
 
 /// What one rebuild did.
@@ -73,6 +76,7 @@ impl Session {
             templates: templates::load_with_fingerprint(root),
             pages: HashMap::new(),
             statics: BTreeSet::new(),
+            cards: HashMap::new(),
         };
         s.reread_all_entries();
         s
@@ -188,8 +192,15 @@ impl Session {
         }
         let (tera, origin, templates_fp) = self.templates.clone().map_err(Error::Site)?;
         let statics = statics::collect(&self.root).map_err(Error::Site)?;
-        let renderer = Renderer::new(&site, tera, origin, UrlStyle::Pretty).map_err(Error::one)?;
         let fingerprints = Fingerprints::new(&site, templates_fp);
+        let cache = &self.cards;
+        let renderer = Renderer::reusing(&site, tera, origin, UrlStyle::Pretty, |i| {
+            cache
+                .get(&site.exchanges[i].slug)
+                .filter(|(fp, _)| *fp == fingerprints.card(i))
+                .map(|(_, card)| card.clone())
+        })
+        .map_err(Error::one)?;
         let pages = routes::all_pages(&site);
         let planned: Vec<(String, u64, &routes::Page)> = pages
             .par_iter()
@@ -242,6 +253,17 @@ impl Session {
         let stats = writer.commit()?;
         self.pages = planned.iter().map(|(f, fp, _)| (f.clone(), *fp)).collect();
         self.statics = static_paths;
+        self.cards = site
+            .exchanges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                (
+                    e.slug.clone(),
+                    (fingerprints.card(i), renderer.values.cards[i].clone()),
+                )
+            })
+            .collect();
         Ok(Rebuilt {
             rendered: dirty.len(),
             written: stats.written,
