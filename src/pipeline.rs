@@ -143,6 +143,8 @@ fn write_all(
             writer.put(&page.file(site), &html).err()
         })
         .collect();
+    let index = crate::render::search::index_js(site, renderer.style);
+    writer.put(crate::render::search::FILE, &index)?;
     let static_errors: Vec<Error> = statics
         .par_iter()
         .filter_map(|f| f.read().and_then(|bytes| writer.put(&f.rel, &bytes)).err())

@@ -198,6 +198,8 @@ fn timeline_lists_every_exchange_newest_first_grouped_by_year() {
     let c = content();
     let (_dir, tree) = built();
     let home = page(&tree, "index.html");
+    // The list, not the chart above it (which runs oldest first).
+    let home = &home[home.find("id=\"timeline-list\"").expect("the list")..];
     let mut positions: Vec<(usize, &String)> = c
         .exchanges
         .keys()
@@ -281,6 +283,7 @@ fn official_pages_list_exactly_their_exchanges_with_roles() {
     }
     // Qin Gang was foreign minister (not ambassador) at the Beijing talks.
     let qin = page(&tree, "officials/qin-gang/index.html");
+    let qin = &qin[qin.find("id=\"exchanges\"").expect("the list")..];
     let beijing = qin
         .find("2023-06-18-blinken-qin-beijing")
         .expect("Beijing talks listed");
@@ -291,6 +294,7 @@ fn official_pages_list_exactly_their_exchanges_with_roles() {
     assert!(role.contains("Minister of Foreign Affairs"), "{role}");
     // Wang Yi's role differs between 2021 (foreign minister) and 2023 (commission office).
     let wang = page(&tree, "officials/wang-yi/index.html");
+    let wang = &wang[wang.find("id=\"exchanges\"").expect("the list")..];
     let munich = wang.find("2023-02-18").expect("Munich");
     assert!(
         wang[wang[..munich]

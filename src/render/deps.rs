@@ -11,7 +11,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use super::routes::{self, Page, PageKind};
+use super::routes::{Page, PageKind};
 use crate::model::{Exchange, Site};
 
 /// Fingerprints of the parts of a site that pages read.
@@ -112,12 +112,9 @@ impl Fingerprints {
             }
         };
         match page.kind {
-            PageKind::Home => {
-                let all: Vec<usize> = (0..site.exchanges.len()).collect();
-                list(
-                    &mut h,
-                    routes::paginate(&all, site.config.paginate, page.number).0,
-                );
+            // The home page's chart and the who-met-whom grid read every exchange.
+            PageKind::Home | PageKind::Matrix => {
+                list(&mut h, &(0..site.exchanges.len()).collect::<Vec<_>>());
             }
             PageKind::Year => list(&mut h, page.list(site).0),
             PageKind::Exchange => {

@@ -4,8 +4,11 @@
 //! turning a [`Page`] into HTML bytes. It does not decide which pages exist
 //! (that is `routes`) nor write files (that is `output`).
 
+mod browse;
+pub mod charts;
 pub mod deps;
 pub mod routes;
+pub mod search;
 pub mod templates;
 pub mod values;
 
@@ -81,6 +84,7 @@ impl<'a> Renderer<'a> {
             PageKind::Official => self.official(page, &mut ctx),
             PageKind::Issues => self.issues(&mut ctx),
             PageKind::Issue => self.issue(page, &mut ctx),
+            PageKind::Matrix => self.matrix(&mut ctx),
             PageKind::NotFound => {}
         }
         let mut out = Vec::with_capacity(16 * 1024);
@@ -124,6 +128,7 @@ impl<'a> Renderer<'a> {
                 ("home", s(&self.style.url(""))),
                 ("officials", s(&self.style.url("officials/"))),
                 ("issues", s(&self.style.url("issues/"))),
+                ("matrix", s(&self.style.url("who-met-whom/"))),
             ]),
         );
         ctx.insert_value(
@@ -231,6 +236,7 @@ impl<'a> Renderer<'a> {
         ctx.insert_value("count", Value::from(shown.len()));
         let root = Self::root_of(ctx);
         ctx.insert_value("pagination", self.pagination("", page.number, pages, &root));
+        self.home_browse(ctx, &root);
     }
 
     fn year(&self, page: &Page, ctx: &mut Context) {
@@ -395,6 +401,13 @@ impl<'a> Renderer<'a> {
             "pagination",
             self.pagination(&format!("officials/{}/", o.slug), page.number, pages, &root),
         );
+        self.entry_charts(
+            ctx,
+            &root,
+            &site.by_official[i],
+            &o.name,
+            ("official", &o.slug),
+        );
     }
 
     /// Entries with how often they occur, most frequent first, then by name.
@@ -461,6 +474,14 @@ impl<'a> Renderer<'a> {
                 pages,
                 &root,
             ),
+        );
+        let issue = &site.issues[i];
+        self.entry_charts(
+            ctx,
+            &root,
+            &site.by_issue[i],
+            &issue.name,
+            ("issue", &issue.slug),
         );
     }
 }

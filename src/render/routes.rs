@@ -16,11 +16,13 @@ pub enum PageKind {
     Official,
     Issues,
     Issue,
+    /// Who met whom: officials of one country against the other.
+    Matrix,
     NotFound,
 }
 
 impl PageKind {
-    pub const ALL: [PageKind; 8] = [
+    pub const ALL: [PageKind; 9] = [
         PageKind::Home,
         PageKind::Year,
         PageKind::Exchange,
@@ -28,6 +30,7 @@ impl PageKind {
         PageKind::Official,
         PageKind::Issues,
         PageKind::Issue,
+        PageKind::Matrix,
         PageKind::NotFound,
     ];
 
@@ -41,6 +44,7 @@ impl PageKind {
             PageKind::Official => "official.html",
             PageKind::Issues => "issues.html",
             PageKind::Issue => "issue.html",
+            PageKind::Matrix => "who-met-whom.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -55,6 +59,7 @@ impl PageKind {
             PageKind::Official => "official",
             PageKind::Issues => "issues",
             PageKind::Issue => "issue",
+            PageKind::Matrix => "who-met-whom",
             PageKind::NotFound => "404",
         }
     }
@@ -91,6 +96,7 @@ impl Page {
             PageKind::Official => format!("officials/{}/", site.officials[self.index].slug),
             PageKind::Issues => "issues/".to_string(),
             PageKind::Issue => format!("issues/{}/", site.issues[self.index].slug),
+            PageKind::Matrix => "who-met-whom/".to_string(),
             PageKind::NotFound => return "404.html".to_string(),
         };
         if self.number > 1 {
@@ -162,6 +168,7 @@ pub fn all_pages(site: &Site) -> Vec<Page> {
     for (i, list) in site.by_issue.iter().enumerate() {
         numbered(&mut pages, PageKind::Issue, i, list.len());
     }
+    pages.push(Page::new(PageKind::Matrix, 0));
     pages.push(Page::new(PageKind::NotFound, 0));
     pages
 }

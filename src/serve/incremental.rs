@@ -226,6 +226,12 @@ impl Session {
             writer.abort();
             return Err(Error::Site(errors));
         }
+        // The filter index: cheap to build; written only when its bytes change.
+        let index = crate::render::search::index_js(&site, UrlStyle::Pretty);
+        if let Err(e) = writer.put(crate::render::search::FILE, &index) {
+            writer.abort();
+            return Err(e);
+        }
         let new_files: BTreeSet<&str> = planned.iter().map(|(f, _, _)| f.as_str()).collect();
         for old in self
             .pages

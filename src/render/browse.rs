@@ -1,0 +1,313 @@
+//! What pages offer for exploring the timeline: the charts of the home,
+//! official and issue pages, the filter form's choices, and the "who met
+//! whom" page.
+//!
+//! Owns those parts of the template contexts (documented in the README).
+//! The charts themselves are drawn by `charts`; this module picks what they
+//! show and where their links go.
+
+use std::collections::HashMap;
+
+use tera::{Context, Value};
+
+use super::Renderer;
+use super::charts::{self, TimelineOptions};
+use super::search;
+use super::values::{map, s};
+
+/// How many officials of each side the who-met-whom grid shows at most.
+pub const MATRIX_LIMIT: usize = 40;
+
+/// A query string for the home timeline's filters.
+fn query(pairs: &[(&str, &str)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    format!("?{}", parts.join("&"))
+}
+
+/// Percent-encodes a query value (slugs are mostly safe already).
+fn encode(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl Renderer<'_> {
+    /// The home timeline's URL with a filter query, relative to the site root.
+    fn filtered(&self, pairs: &[(&str, &str)]) -> String {
+        format!("{}{}", self.style.url(""), query(pairs))
+    }
+
+    /// The home page's chart and filter form.
+    pub(super) fn home_browse(&self, ctx: &mut Context, root: &str) {
+        let site = self.site;
+        let all: Vec<usize> = (0..site.exchanges.len()).collect();
+        let label = format!(
+            "Timeline of all {} exchanges; each mark links to its exchange",
+            all.len()
+        );
+        let link = |year: i32| self.style.url(&format!("years/{year}/"));
+        let chart = charts::timeline(
+            site,
+            &all,
+            &TimelineOptions {
+                id: "tl-home",
+                label: &label,
+                root,
+                style: self.style,
+                bucket_link: &link,
+            },
+        );
+        ctx.insert_value("timeline_chart", Value::safe_string(&chart));
+
+        let countries: Vec<Value> = site
+            .config
+            .countries
+            .iter()
+            .map(|c| {
+                let mut members: Vec<usize> = (0..site.officials.len())
+                    .filter(|&i| {
+                        site.officials[i].country == c.key && !site.by_official[i].is_empty()
+                    })
+                    .collect();
+                members.sort_by(|&a, &b| site.officials[a].name.cmp(&site.officials[b].name));
+                map([
+                    ("key", s(&c.key)),
+                    ("name", s(&c.name)),
+                    (
+                        "officials",
+                        Value::from(
+                            members
+                                .iter()
+                                .map(|&i| self.values.officials[i].clone())
+                                .collect::<Vec<_>>(),
+                        ),
+                    ),
+                ])
+            })
+            .collect();
+        let mut issues: Vec<usize> = (0..site.issues.len())
+            .filter(|&i| !site.by_issue[i].is_empty())
+            .collect();
+        issues.sort_by(|&a, &b| site.issues[a].name.cmp(&site.issues[b].name));
+        let years: Vec<Value> = site
+            .years
+            .iter()
+            .rev()
+            .map(|y| Value::from(y.year))
+            .collect();
+        ctx.insert_value(
+            "filter",
+            map([
+                ("countries", Value::from(countries)),
+                (
+                    "issues",
+                    Value::from(
+                        issues
+                            .iter()
+                            .map(|&i| self.values.issues[i].clone())
+                            .collect::<Vec<_>>(),
+                    ),
+                ),
+                ("years", Value::from(years)),
+                ("index_url", s(&format!("{root}{}", search::FILE))),
+                ("index_global", s(search::GLOBAL)),
+            ]),
+        );
+    }
+
+    /// The timeline and per-year bars of an official's or an issue's
+    /// exchanges; `filter` is the timeline query that shows the same list.
+    pub(super) fn entry_charts(
+        &self,
+        ctx: &mut Context,
+        root: &str,
+        ids: &[usize],
+        name: &str,
+        filter: (&str, &str),
+    ) {
+        let label = format!(
+            "Timeline of the {} exchanges of {name}; each mark links to its exchange",
+            ids.len()
+        );
+        let link = |year: i32| {
+            let y = year.to_string();
+            self.filtered(&[filter, ("from", &y), ("to", &y)])
+        };
+        let chart = charts::timeline(
+            self.site,
+            ids,
+            &TimelineOptions {
+                id: "tl-entry",
+                label: &label,
+                root,
+                style: self.style,
+                bucket_link: &link,
+            },
+        );
+        ctx.insert_value("timeline_chart", Value::safe_string(&chart));
+        let bars = charts::per_year(
+            self.site,
+            ids,
+            "per-year",
+            &format!("Exchanges of {name} per year"),
+        );
+        ctx.insert_value("year_chart", Value::safe_string(&bars));
+        ctx.insert_value(
+            "timeline_url",
+            s(&format!("{root}{}", self.filtered(&[filter]))),
+        );
+    }
+
+    /// The who-met-whom grid: officials of the first country (rows) against
+    /// those of the others (columns), with the number of exchanges per pair.
+    pub(super) fn matrix(&self, ctx: &mut Context) {
+        let site = self.site;
+        let root = Self::root_of(ctx);
+        let first = site.config.countries.first().map(|c| c.key.as_str());
+        let active = |i: &usize| !site.by_official[*i].is_empty();
+        let mut rows: Vec<usize> = (0..site.officials.len())
+            .filter(active)
+            .filter(|&i| Some(site.officials[i].country.as_str()) == first)
+            .collect();
+        let mut cols: Vec<usize> = (0..site.officials.len())
+            .filter(active)
+            .filter(|&i| Some(site.officials[i].country.as_str()) != first)
+            .collect();
+        if cols.is_empty() {
+            cols = rows.clone();
+        }
+        let by_count = |list: &mut Vec<usize>| {
+            list.sort_by(|&a, &b| {
+                site.by_official[b]
+                    .len()
+                    .cmp(&site.by_official[a].len())
+                    .then_with(|| site.officials[a].name.cmp(&site.officials[b].name))
+            });
+        };
+        by_count(&mut rows);
+        by_count(&mut cols);
+        let truncated = rows.len() > MATRIX_LIMIT || cols.len() > MATRIX_LIMIT;
+        rows.truncate(MATRIX_LIMIT);
+        cols.truncate(MATRIX_LIMIT);
+
+        let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
+        for e in &site.exchanges {
+            let mut present: Vec<usize> = e.officials().collect();
+            present.sort_unstable();
+            present.dedup();
+            for &a in &present {
+                for &b in &present {
+                    if a != b {
+                        *pairs.entry((a, b)).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let max = pairs.values().copied().max().unwrap_or(1).max(1);
+        let head = |i: usize| {
+            let mut m = self.values.officials[i]
+                .as_map()
+                .cloned()
+                .unwrap_or_default();
+            m.insert("count".into(), Value::from(site.by_official[i].len()));
+            Value::from(m)
+        };
+        let row_values: Vec<Value> = rows
+            .iter()
+            .map(|&r| {
+                let cells: Vec<Value> = cols
+                    .iter()
+                    .map(|&c| {
+                        let n = pairs.get(&(r, c)).copied().unwrap_or(0);
+                        let (a, b) = (&site.officials[r], &site.officials[c]);
+                        let url = if n > 0 {
+                            s(&format!(
+                                "{root}{}",
+                                self.filtered(&[("official", &a.slug), ("official", &b.slug)])
+                            ))
+                        } else {
+                            Value::none()
+                        };
+                        map([
+                            ("count", Value::from(n)),
+                            // 0–4, for shading
+                            (
+                                "level",
+                                Value::from(if n == 0 {
+                                    0
+                                } else {
+                                    1 + (n * 3).div_ceil(max).min(3)
+                                }),
+                            ),
+                            ("url", url),
+                            (
+                                "label",
+                                s(&format!(
+                                    "{} and {}: {n} {}",
+                                    a.name,
+                                    b.name,
+                                    if n == 1 { "exchange" } else { "exchanges" }
+                                )),
+                            ),
+                        ])
+                    })
+                    .collect();
+                map([("official", head(r)), ("cells", Value::from(cells))])
+            })
+            .collect();
+        let country_name = |key: Option<&str>| {
+            key.and_then(|k| site.config.country(k))
+                .map_or(String::new(), |c| c.name.clone())
+        };
+        let others: Vec<&str> = site
+            .config
+            .countries
+            .iter()
+            .skip(1)
+            .map(|c| c.name.as_str())
+            .collect();
+        ctx.insert_value(
+            "matrix",
+            map([
+                ("rows_country", s(&country_name(first))),
+                (
+                    "cols_country",
+                    s(&if others.is_empty() {
+                        country_name(first)
+                    } else {
+                        others.join(", ")
+                    }),
+                ),
+                (
+                    "columns",
+                    Value::from(cols.iter().map(|&c| head(c)).collect::<Vec<_>>()),
+                ),
+                ("rows", Value::from(row_values)),
+                ("truncated", Value::from(truncated)),
+                ("limit", Value::from(MATRIX_LIMIT)),
+            ]),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(
+            query(&[("official", "xi-jinping"), ("q", "a&b c")]),
+            "?official=xi-jinping&q=a%26b%20c"
+        );
+    }
+}

@@ -1,0 +1,533 @@
+// Browser tests of the shipped site (the repository root is the site):
+// builds it with the detente binary into a temp folder, serves it on
+// 127.0.0.1, and drives Debian's Chromium through playwright-core.
+//
+//   cargo build && (cd tests/browser && npm ci && npm test)
+//
+// DETENTE_BIN picks the binary (default: the newest of target/{release,debug}/detente,
+// honouring CARGO_TARGET_DIR); CHROMIUM the browser (default /usr/bin/chromium).
+// Screenshots are written to tests/browser/screenshots/ (shown in the README).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, "../..");
+const SHOTS = path.join(HERE, "screenshots");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+];
+
+// ---------------------------------------------------------------- content
+
+/** The site's exchanges as written in content/exchanges/*.md (drafts left out). */
+function readContent() {
+  const dir = path.join(REPO, "content", "exchanges");
+  const list = [];
+  for (const name of fs.readdirSync(dir).sort()) {
+    if (!name.endsWith(".md")) continue;
+    const text = fs.readFileSync(path.join(dir, name), "utf8");
+    const m = text.match(/^\uFEFF?\+\+\+\r?\n([\s\S]*?)\r?\n\+\+\+/);
+    assert.ok(m, `${name} has TOML front matter`);
+    const front = m[1];
+    const str = (key) => {
+      const s = front.match(new RegExp(`^${key}\\s*=\\s*("(?:[^"\\\\]|\\\\.)*")`, "m"));
+      return s ? JSON.parse(s[1]) : "";
+    };
+    const arr = (key) => {
+      const a = front.match(new RegExp(`^${key}\\s*=\\s*\\[([\\s\\S]*?)\\]`, "m"));
+      return a ? [...a[1].matchAll(/"([^"]*)"/g)].map((x) => x[1]) : [];
+    };
+    if (/^draft\s*=\s*true/m.test(front)) continue;
+    const date = (front.match(/^date\s*=\s*(\d{4}-\d{2}-\d{2})/m) || [])[1];
+    list.push({
+      slug: name.replace(/\.md$/, ""),
+      title: str("title"),
+      format: str("format"),
+      summary: str("summary"),
+      date,
+      officials: arr("officials"),
+      issues: arr("issues"),
+    });
+  }
+  return list;
+}
+
+/** Each official's country, from content/officials/*.md. */
+function readCountries() {
+  const dir = path.join(REPO, "content", "officials");
+  const map = new Map();
+  for (const name of fs.readdirSync(dir)) {
+    const m = fs.readFileSync(path.join(dir, name), "utf8").match(/^country\s*=\s*"([^"]*)"/m);
+    if (m) map.set(name.replace(/\.md$/, ""), m[1]);
+  }
+  return map;
+}
+
+const EXCHANGES = readContent();
+const COUNTRY = readCountries();
+const BY_SLUG = new Map(EXCHANGES.map((e) => [e.slug, e]));
+const count = (pred) => EXCHANGES.filter(pred).length;
+const countOf = (field) => {
+  const c = new Map();
+  for (const e of EXCHANGES) for (const v of e[field]) c.set(v, (c.get(v) || 0) + 1);
+  return [...c.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+};
+const TOP_OFFICIAL = countOf("officials")[0][0];
+const TOP_ISSUE = countOf("issues")[0][0];
+
+/** An official and an issue whose exchanges overlap in part: both filters matter. */
+function pickPair() {
+  let best = null;
+  for (const [o, no] of countOf("officials")) {
+    for (const [i, ni] of countOf("issues")) {
+      const both = count((e) => e.officials.includes(o) && e.issues.includes(i));
+      if (both >= 2 && both < no && both < ni && (!best || both > best.both)) {
+        best = { official: o, issue: i, both };
+      }
+    }
+  }
+  assert.ok(best, "the content has an official and an issue that overlap in part");
+  return best;
+}
+
+/** A word of some summary that occurs in exactly one exchange's title or summary. */
+function pickWord() {
+  for (const e of EXCHANGES) {
+    for (const word of e.summary.match(/[A-Za-z]{7,}/g) || []) {
+      const w = word.toLowerCase();
+      if (count((x) => `${x.title} ${x.summary}`.toLowerCase().includes(w)) === 1) {
+        return { word, slug: e.slug };
+      }
+    }
+  }
+  assert.fail("no summary has a word of its own");
+}
+
+const newestFirst = (slugs) =>
+  [...slugs].sort((a, b) => {
+    const [x, y] = [BY_SLUG.get(a), BY_SLUG.get(b)];
+    return y.date.localeCompare(x.date) || a.localeCompare(b);
+  });
+
+// ---------------------------------------------------------------- build and serve
+
+function detenteBinary() {
+  if (process.env.DETENTE_BIN) return path.resolve(process.env.DETENTE_BIN);
+  const target = process.env.CARGO_TARGET_DIR
+    ? path.resolve(REPO, process.env.CARGO_TARGET_DIR)
+    : path.join(REPO, "target");
+  const found = ["release", "debug"]
+    .map((p) => path.join(target, p, "detente"))
+    .filter((p) => fs.existsSync(p))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  assert.ok(found.length, `no detente binary in ${target}: run cargo build first, or set DETENTE_BIN`);
+  return found[0];
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".xml": "application/xml",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** A tiny static file server for `dir`, on a free port of 127.0.0.1. */
+function serve(dir) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    let rel;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = path.join(dir, rel);
+    if (file !== dir && !file.startsWith(dir + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+      if (!rel.endsWith("/")) {
+        res.writeHead(301, { location: rel + "/" + url.search }).end();
+        return;
+      }
+      file = path.join(file, "index.html");
+    }
+    if (!fs.existsSync(file)) {
+      res.writeHead(404, { "content-type": TYPES[".html"] });
+      res.end(fs.existsSync(path.join(dir, "404.html")) ? fs.readFileSync(path.join(dir, "404.html")) : "");
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": TYPES[path.extname(file)] || "application/octet-stream",
+      "cache-control": "no-store",
+    });
+    res.end(fs.readFileSync(file));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------- browser helpers
+
+let out;
+let server;
+let base;
+let browser;
+
+before(async () => {
+  out = fs.mkdtempSync(path.join(os.tmpdir(), "detente-browser-"));
+  const site = path.join(out, "site");
+  const built = spawnSync(detenteBinary(), ["build", "--root", REPO, "--output", site], {
+    encoding: "utf8",
+  });
+  assert.equal(built.status, 0, `detente build failed:\n${built.stdout}\n${built.stderr}`);
+  server = await serve(site);
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  if (out) fs.rmSync(out, { recursive: true, force: true });
+});
+
+/** A new page that records console errors, page errors and failed requests. */
+async function watchedPage(context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return { page, problems };
+}
+
+async function withContext(options, fn) {
+  const context = await browser.newContext(options);
+  try {
+    return await fn(context);
+  } finally {
+    await context.close();
+  }
+}
+
+const slugOf = (href) => {
+  const m = new URL(href, base).pathname.match(/\/exchanges\/([^/]+)\//);
+  return m ? m[1] : null;
+};
+
+/** Waits until the filter has shown its results (the index is loaded). */
+async function filtered(page) {
+  await page.waitForFunction(() => {
+    const r = document.getElementById("filter-results");
+    return r && !r.hidden && / of \d+ exchange/.test(document.getElementById("filter-count").textContent);
+  });
+  return page.$$eval("#filter-list .card-title a", (as) => as.map((a) => a.href));
+}
+
+const shownSlugs = async (page) => (await filtered(page)).map(slugOf);
+
+async function axeViolations(page) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+const FIRST = EXCHANGES[EXCHANGES.length - 1].slug;
+const YEAR = EXCHANGES[0].date.slice(0, 4);
+const PAGES = {
+  home: "/",
+  year: `/years/${YEAR}/`,
+  exchange: `/exchanges/${FIRST}/`,
+  officials: "/officials/",
+  official: `/officials/${TOP_OFFICIAL}/`,
+  issues: "/issues/",
+  issue: `/issues/${TOP_ISSUE}/`,
+  "who met whom": "/who-met-whom/",
+  "not found": "/404.html",
+  "filtered home": `/?official=${TOP_OFFICIAL}`,
+};
+
+// ---------------------------------------------------------------- tests
+
+describe("every page type", () => {
+  test("loads with no console error, no failed request, one h1 and the landmarks", async () => {
+    await withContext({}, async (context) => {
+      for (const [kind, url] of Object.entries(PAGES)) {
+        const { page, problems } = await watchedPage(context);
+        await page.goto(base + url, { waitUntil: "networkidle" });
+        assert.deepEqual(problems, [], `${kind} page ${url}`);
+        assert.equal(await page.locator("h1").count(), 1, `${kind}: one h1`);
+        for (const landmark of ["header", "nav", "main#main", "footer"]) {
+          assert.equal(await page.locator(landmark).count() >= 1, true, `${kind}: has ${landmark}`);
+        }
+        assert.equal(await page.locator("a.skip-link[href='#main']").count(), 1, `${kind}: skip link`);
+        await page.close();
+      }
+    });
+  });
+
+  test("stays within a 360 px wide screen", async () => {
+    await withContext({ viewport: { width: 360, height: 740 } }, async (context) => {
+      for (const [kind, url] of Object.entries(PAGES)) {
+        const { page } = await watchedPage(context);
+        await page.goto(base + url, { waitUntil: "networkidle" });
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 360, `${kind} page ${url} is ${width}px wide at 360px`);
+        await page.close();
+      }
+    });
+  });
+
+  test("without JavaScript: no filter form, the whole list, plain links", async () => {
+    await withContext({ javaScriptEnabled: false }, async (context) => {
+      const { page, problems } = await watchedPage(context);
+      await page.goto(base + "/", { waitUntil: "networkidle" });
+      assert.equal(await page.locator("#filter").isVisible(), false, "the form is hidden");
+      const cards = await page.$$eval("#timeline-list .card-title a", (as) => as.map((a) => a.href));
+      assert.deepEqual(cards.map(slugOf), newestFirst(EXCHANGES.map((e) => e.slug)));
+      await page.click("nav[aria-label=Main] >> text=Who met whom");
+      assert.match(page.url(), /\/who-met-whom\/$/);
+      assert.equal(await page.locator("table.matrix a").count() > 0, true);
+      await page.goBack();
+      await page.click(`#timeline-list a[href$="exchanges/${FIRST}/"]`);
+      assert.equal(await page.locator("h1").textContent(), BY_SLUG.get(FIRST).title);
+      assert.deepEqual(problems, []);
+    });
+  });
+});
+
+describe("filters", () => {
+  test("an official and an issue narrow the list to exactly the exchanges with both; URL, reload and back keep it", async () => {
+    const { official, issue, both } = pickPair();
+    const expected = newestFirst(
+      EXCHANGES.filter((e) => e.officials.includes(official) && e.issues.includes(issue)).map((e) => e.slug),
+    );
+    const officialOnly = newestFirst(EXCHANGES.filter((e) => e.officials.includes(official)).map((e) => e.slug));
+    await withContext({}, async (context) => {
+      const { page, problems } = await watchedPage(context);
+      await page.goto(base + "/", { waitUntil: "networkidle" });
+      assert.equal(await page.locator("#filter").isVisible(), true, "the form is shown with JavaScript");
+
+      await page.selectOption("#f-official", official);
+      assert.deepEqual(await shownSlugs(page), officialOnly);
+      await page.selectOption("#f-issue", issue);
+      await page.waitForURL((u) => u.searchParams.get("issue") === issue);
+      assert.deepEqual(await shownSlugs(page), expected);
+      assert.equal(expected.length, both);
+      const status = await page.textContent("#filter-count");
+      assert.match(status, new RegExp(`^${both} of ${EXCHANGES.length} exchanges match`));
+      const url = new URL(page.url());
+      assert.deepEqual(url.searchParams.getAll("official"), [official]);
+      assert.deepEqual(url.searchParams.getAll("issue"), [issue]);
+      assert.equal(await page.locator("#timeline-list").isVisible(), false, "the page's own list gives way");
+      const dimmed = await page.$$eval(".timeline a.m:not(.dim)", (as) => as.map((a) => a.dataset.slug));
+      assert.deepEqual([...dimmed].sort(), [...expected].sort(), "the chart highlights the matches");
+
+      await page.reload({ waitUntil: "networkidle" });
+      assert.deepEqual(await shownSlugs(page), expected, "reload keeps the filter");
+      assert.equal(await page.inputValue("#f-official"), official);
+      assert.equal(await page.inputValue("#f-issue"), issue);
+
+      await page.goBack();
+      await page.waitForURL((u) => !u.searchParams.has("issue"));
+      assert.deepEqual(await shownSlugs(page), officialOnly, "back returns to the official alone");
+      assert.equal(await page.inputValue("#f-issue"), "");
+      await page.goForward();
+      await page.waitForURL((u) => u.searchParams.get("issue") === issue);
+      assert.deepEqual(await shownSlugs(page), expected, "forward restores both");
+
+      // Leave for an exchange and come back: the filtered view is still there.
+      await page.click(`#filter-list a[href$="exchanges/${expected[0]}/"]`);
+      await page.waitForURL(`**/exchanges/${expected[0]}/`);
+      await page.goBack();
+      assert.deepEqual(await shownSlugs(page), expected, "back from an exchange restores the filter");
+
+      await page.click("#f-reset");
+      await page.waitForURL((u) => u.search === "");
+      assert.equal(await page.locator("#timeline-list").isVisible(), true);
+      assert.equal(await page.locator("#filter-results").isVisible(), false);
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test("free text finds an exchange by a word of its summary", async () => {
+    const { word, slug } = pickWord();
+    await withContext({}, async (context) => {
+      const { page, problems } = await watchedPage(context);
+      await page.goto(base + "/", { waitUntil: "networkidle" });
+      await page.fill("#f-q", word.toUpperCase());
+      await page.waitForURL((u) => u.searchParams.get("q") === word.toUpperCase());
+      assert.deepEqual(await shownSlugs(page), [slug], `searching "${word}"`);
+      assert.match(await page.textContent("#filter-count"), /^1 of \d+ exchange/);
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test("format, country and year range combine", async () => {
+    const byFormat = new Map();
+    for (const e of EXCHANGES) byFormat.set(e.format, (byFormat.get(e.format) || 0) + 1);
+    // The rarest format that still has exchanges, and the year of its latest one.
+    const [fmt] = [...byFormat.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0];
+    const year = EXCHANGES.filter((e) => e.format === fmt).map((e) => e.date.slice(0, 4)).sort().pop();
+    const inRange = (e) => e.format === fmt && e.date.slice(0, 4) === year;
+    const expected = newestFirst(EXCHANGES.filter(inRange).map((e) => e.slug));
+    const country = [...new Set(COUNTRY.values())].sort()[0];
+    const withCountry = newestFirst(
+      EXCHANGES.filter((e) => inRange(e) && e.officials.some((o) => COUNTRY.get(o) === country)).map((e) => e.slug),
+    );
+    await withContext({}, async (context) => {
+      const { page, problems } = await watchedPage(context);
+      await page.goto(`${base}/?format=${fmt}&from=${year}&to=${year}`, { waitUntil: "networkidle" });
+      assert.deepEqual(await shownSlugs(page), expected);
+      assert.equal(await page.inputValue("#f-format"), fmt);
+      assert.equal(await page.inputValue("#f-from"), year);
+      assert.equal(await page.inputValue("#f-to"), year);
+      await page.selectOption("#f-country", country);
+      await page.waitForURL((u) => u.searchParams.get("country") === country);
+      assert.deepEqual(await shownSlugs(page), withCountry);
+      // An empty year range matches nothing, and says so.
+      await page.selectOption("#f-from", String(Number(year)));
+      await page.selectOption("#f-to", EXCHANGES[EXCHANGES.length - 1].date.slice(0, 4));
+      if (EXCHANGES[EXCHANGES.length - 1].date.slice(0, 4) < year) {
+        assert.deepEqual(await shownSlugs(page), []);
+        assert.match(await page.textContent("#filter-count"), /^0 of/);
+      }
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test("a who-met-whom cell links to exactly that pair's exchanges", async () => {
+    await withContext({}, async (context) => {
+      const { page, problems } = await watchedPage(context);
+      await page.goto(base + "/who-met-whom/", { waitUntil: "networkidle" });
+      const cells = await page.$$eval("table.matrix td a", (as) =>
+        as.map((a) => ({ href: a.href, n: Number(a.textContent) })),
+      );
+      assert.ok(cells.length > 0);
+      const at = cells.reduce((best, c, i) => (c.n > cells[best].n ? i : best), 0);
+      const cell = cells[at];
+      const pair = new URL(cell.href).searchParams.getAll("official");
+      assert.equal(pair.length, 2);
+      const expected = newestFirst(
+        EXCHANGES.filter((e) => pair.every((o) => e.officials.includes(o))).map((e) => e.slug),
+      );
+      assert.equal(cell.n, expected.length, `the cell of ${pair.join(" and ")} counts their exchanges`);
+      await page.locator("table.matrix td a").nth(at).click();
+      await page.waitForURL((u) => u.searchParams.getAll("official").length === 2);
+      assert.deepEqual(await shownSlugs(page), expected);
+      assert.deepEqual(problems, []);
+    });
+  });
+});
+
+describe("charts", () => {
+  test("every SVG mark links to its exchange and is named after it", async () => {
+    await withContext({}, async (context) => {
+      const { page, problems } = await watchedPage(context);
+      await page.goto(base + "/", { waitUntil: "networkidle" });
+      const marks = await page.$$eval("svg.tl a.m", (as) =>
+        as.map((a) => ({ href: a.href.baseVal ?? a.getAttribute("href"), label: a.getAttribute("aria-label"), slug: a.dataset.slug })),
+      );
+      assert.deepEqual(marks.map((m) => slugOf(m.href)).sort(), EXCHANGES.map((e) => e.slug).sort());
+      for (const m of marks) {
+        assert.equal(slugOf(m.href), m.slug);
+        assert.ok(m.label.startsWith(BY_SLUG.get(m.slug).title), `${m.slug}: "${m.label}"`);
+      }
+      // A mark is a keyboard-reachable link.
+      const target = marks[0];
+      await page.locator(`svg.tl a.m[data-slug="${target.slug}"]`).focus();
+      await page.keyboard.press("Enter");
+      await page.waitForURL(`**/exchanges/${target.slug}/`);
+      assert.equal(await page.locator("h1").textContent(), BY_SLUG.get(target.slug).title);
+
+      // An official's chart shows that official's exchanges, and the bars count them per year.
+      await page.goto(`${base}/officials/${TOP_OFFICIAL}/`, { waitUntil: "networkidle" });
+      const theirs = await page.$$eval("svg.tl a.m", (as) => as.map((a) => a.dataset.slug));
+      assert.deepEqual(
+        theirs.sort(),
+        EXCHANGES.filter((e) => e.officials.includes(TOP_OFFICIAL)).map((e) => e.slug).sort(),
+      );
+      const bars = await page.$$eval("svg.yb text.n", (t) => t.map((x) => Number(x.textContent)));
+      assert.equal(bars.reduce((a, b) => a + b, 0), theirs.length);
+      assert.deepEqual(problems, []);
+    });
+  });
+});
+
+describe("accessibility", () => {
+  for (const scheme of ["light", "dark"]) {
+    test(`axe finds no serious or critical violation (${scheme} scheme)`, async () => {
+      await withContext({ colorScheme: scheme }, async (context) => {
+        const pages = scheme === "light" ? PAGES : { home: PAGES.home, exchange: PAGES.exchange, "who met whom": PAGES["who met whom"] };
+        for (const [kind, url] of Object.entries(pages)) {
+          const { page } = await watchedPage(context);
+          await page.goto(base + url, { waitUntil: "networkidle" });
+          if (kind === "filtered home") await filtered(page);
+          assert.deepEqual(await axeViolations(page), [], `${kind} page ${url}`);
+          await page.close();
+        }
+      });
+    });
+  }
+});
+
+describe("screenshots", () => {
+  test("home (desktop and phone) and an official page, for the README", async () => {
+    const shots = [
+      ["home-desktop.png", PAGES.home, { viewport: { width: 1280, height: 900 } }],
+      ["home-phone.png", PAGES.home, { viewport: { width: 360, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
+      ["official-desktop.png", PAGES.official, { viewport: { width: 1280, height: 900 } }],
+      ["who-met-whom-dark.png", PAGES["who met whom"], { viewport: { width: 1280, height: 900 }, colorScheme: "dark" }],
+    ];
+    for (const [name, url, options] of shots) {
+      await withContext(options, async (context) => {
+        const page = await context.newPage();
+        await page.goto(base + url, { waitUntil: "networkidle" });
+        const file = path.join(SHOTS, name);
+        await page.screenshot({ path: file });
+        assert.ok(fs.statSync(file).size > 1000, `${name} was written`);
+      });
+    }
+  });
+});
