@@ -277,7 +277,7 @@
     }
     li.appendChild(meta);
     var h = el("h3", "card-title");
-    h.appendChild(link(e.url, "", e.title));
+    h.appendChild(link(raw.exchange_url[0] + e.slug + raw.exchange_url[1], "", e.title));
     li.appendChild(h);
     var people = el("p", "officials");
     e.officials.forEach(function (o, k) {

@@ -50,10 +50,7 @@ impl Renderer<'_> {
     pub(super) fn home_browse(&self, ctx: &mut Context, root: &str) {
         let site = self.site;
         let all: Vec<usize> = (0..site.exchanges.len()).collect();
-        let label = format!(
-            "Timeline of all {} exchanges; each mark links to its exchange",
-            all.len()
-        );
+        let label = format!("Timeline of all {} exchanges", all.len());
         let link = |year: i32| self.style.url(&format!("years/{year}/"));
         let chart = charts::timeline(
             site,
@@ -134,10 +131,7 @@ impl Renderer<'_> {
         name: &str,
         filter: (&str, &str),
     ) {
-        let label = format!(
-            "Timeline of the {} exchanges of {name}; each mark links to its exchange",
-            ids.len()
-        );
+        let label = format!("Timeline of the {} exchanges of {name}", ids.len());
         let link = |year: i32| {
             let y = year.to_string();
             self.filtered(&[filter, ("from", &y), ("to", &y)])

@@ -317,7 +317,15 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
         svg,
         r#"<g class="axis" aria-hidden="true">{axis}</g>{gaps}<g class="marks">{marks}</g>"#
     );
-    let label = esc(opts.label);
+    let label = esc(&format!(
+        "{}; {}",
+        opts.label,
+        if legend.starts_with("<ul") {
+            "each mark links to its exchange"
+        } else {
+            "each bar counts the exchanges of a stretch of time and links to them"
+        }
+    ));
     format!(
         r#"<figure class="chart timeline" id="{id}"><svg class="tl" width="100%" height="{height}" overflow="visible" aria-label="{label}">{svg}</svg><figcaption>{legend}</figcaption></figure>"#
     )

@@ -25,6 +25,8 @@ struct Index<'a> {
     /// `[slug, name, url]`
     issues: Vec<[&'a str; 3]>,
     formats: &'a [String],
+    /// An exchange's URL is `prefix + slug + suffix`.
+    exchange_url: [&'a str; 2],
     /// `[key, name, short]`
     countries: Vec<[&'a str; 3]>,
     exchanges: Vec<Entry<'a>>,
@@ -34,7 +36,6 @@ struct Index<'a> {
 #[derive(Serialize)]
 struct Entry<'a> {
     slug: &'a str,
-    url: String,
     title: &'a str,
     date: String,
     /// The dates as pages show them.
@@ -75,6 +76,13 @@ pub fn index_js(site: &Site, style: UrlStyle) -> Vec<u8> {
             .map(|(i, u)| [i.slug.as_str(), &i.name, u])
             .collect(),
         formats: &site.config.formats,
+        exchange_url: [
+            "exchanges/",
+            match style {
+                UrlStyle::Pretty => "/",
+                UrlStyle::Files => "/index.html",
+            },
+        ],
         countries: site
             .config
             .countries
@@ -86,7 +94,6 @@ pub fn index_js(site: &Site, style: UrlStyle) -> Vec<u8> {
             .iter()
             .map(|e| Entry {
                 slug: &e.slug,
-                url: style.url(&format!("exchanges/{}/", e.slug)),
                 title: &e.title,
                 date: e.date.to_string(),
                 dates: display_range(e.date, e.end_date),

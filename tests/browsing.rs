@@ -1,0 +1,269 @@
+//! The exploring parts of built sites: the SVG charts, the who-met-whom
+//! page and the filter index (the browser side is in tests/browser/).
+
+mod common;
+
+use common::*;
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The part of `html` from `start` to the next `end`.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let at = html.find(start).unwrap_or_else(|| panic!("no {start}"));
+    let rest = &html[at..];
+    &rest[..rest.find(end).map_or(rest.len(), |i| i + end.len())]
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+/// The JSON inside `search-index.js`.
+fn index_json(out: &std::path::Path) -> serde_json::Value {
+    let js = read(&out.join("search-index.js"));
+    let json = js
+        .strip_prefix("window.detenteIndex = ")
+        .and_then(|j| j.trim_end().strip_suffix(';'))
+        .expect("the index assigns one global");
+    serde_json::from_str(json).expect("the index is JSON")
+}
+
+#[test]
+fn shipped_site_charts_every_exchange_and_indexes_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("public");
+    build(&repo(), &out, &[]);
+    let home = read(&out.join("index.html"));
+    let chart = between(&home, "<figure class=\"chart timeline\"", "</figure>");
+    let slugs: Vec<String> = std::fs::read_dir(repo().join("content/exchanges"))
+        .expect("content")
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .strip_suffix(".md")
+                .map(String::from)
+        })
+        .collect();
+    assert_eq!(count(chart, "<a class=\"m f"), slugs.len(), "one mark each");
+    for slug in &slugs {
+        assert!(
+            chart.contains(&format!(
+                "href=\"./exchanges/{slug}/\" data-slug=\"{slug}\" aria-label=\""
+            )),
+            "{slug} has a named mark linking to it"
+        );
+    }
+    assert_eq!(
+        count(chart, "<title>"),
+        count(chart, "<a ") + count(chart, "<g class=\"gap\">"),
+        "every link and gap has a title"
+    );
+    for year in ["2021", "2022", "2023"] {
+        assert!(
+            chart.contains(&format!(">{year}</text>")),
+            "{year} labelled"
+        );
+    }
+    assert!(
+        chart.contains("class=\"gap\""),
+        "the 2022 silence shows as a gap"
+    );
+    assert!(chart.contains("<ul class=\"legend\">"));
+
+    // Official and issue pages: their own exchanges and the bars per year.
+    let xi = read(&out.join("officials/xi-jinping/index.html"));
+    let chart = between(&xi, "<figure class=\"chart timeline\"", "</figure>");
+    assert_eq!(count(chart, "<a class=\"m f"), 4, "Xi's four exchanges");
+    assert!(chart.contains("href=\"../../exchanges/2022-11-14-biden-xi-bali/\""));
+    let bars = between(&xi, "<figure class=\"chart per-year\"", "</figure>");
+    assert!(
+        bars.contains("aria-label=\"Exchanges of Xi Jinping per year: 2021: 2, 2022: 2, 2023: 0")
+    );
+    let taiwan = read(&out.join("issues/taiwan/index.html"));
+    assert!(taiwan.contains("<figure class=\"chart per-year\""));
+    assert!(taiwan.contains("href=\"../../?issue=taiwan\""));
+
+    // The filter index lists every exchange with resolved officials and issues.
+    let index = index_json(&out);
+    let exchanges = index["exchanges"].as_array().expect("exchanges");
+    assert_eq!(exchanges.len(), slugs.len());
+    let officials = index["officials"].as_array().expect("officials");
+    let bali = exchanges
+        .iter()
+        .find(|e| e["slug"] == "2022-11-14-biden-xi-bali")
+        .expect("Bali in the index");
+    let names: Vec<&str> = bali["officials"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|i| {
+            officials[i.as_u64().expect("index") as usize][1]
+                .as_str()
+                .expect("name")
+        })
+        .collect();
+    assert_eq!(names, ["Joe Biden", "Xi Jinping"]);
+    assert_eq!(
+        index["exchange_url"],
+        serde_json::json!(["exchanges/", "/"])
+    );
+    assert!(!bali["summary"].as_str().expect("summary").is_empty());
+
+    // The home page carries the filter form and its script.
+    assert!(home.contains("<form id=\"filter\""));
+    assert!(home.contains("<script src=\"./timeline.js\" defer></script>"));
+    assert!(home.contains("data-index=\"./search-index.js\""));
+    assert!(out.join("timeline.js").is_file());
+}
+
+#[test]
+fn who_met_whom_counts_each_pair_and_links_to_its_list() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    minimal_site(&root);
+    write_files(
+        &root,
+        &[
+            (
+                "content/officials/wang-yi.md",
+                "+++\nname = \"Wang Yi\"\ncountry = \"CN\"\n+++\nBio.\n",
+            ),
+            (
+                "content/exchanges/2023-02-18-blinken-wang-munich.md",
+                "+++\ntitle = \"Munich\"\ndate = 2023-02-18\nformat = \"sidelines\"\nofficials = [\"antony-blinken\", \"wang-yi\"]\n+++\nBody.\n",
+            ),
+        ],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let html = read(&out.join("who-met-whom/index.html"));
+    assert!(html.contains("<h1>Who met whom</h1>"));
+    assert!(html.contains(
+        "<a href=\"../?official=antony-blinken&amp;official=qin-gang\" aria-label=\"Antony Blinken and Qin Gang: 2 exchanges\""
+    ));
+    assert!(html.contains(
+        "<a href=\"../?official=antony-blinken&amp;official=wang-yi\" aria-label=\"Antony Blinken and Wang Yi: 1 exchange\""
+    ));
+    // Every page links to it.
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("<a href=\"./who-met-whom/\">Who met whom</a>"));
+
+    // --file-urls: the links work from disk too.
+    let files = dir.path().join("files");
+    build(&root, &files, &["--file-urls"]);
+    let html = read(&files.join("who-met-whom/index.html"));
+    assert!(html.contains("href=\"../index.html?official=antony-blinken&amp;official=qin-gang\""));
+    let index = index_json(&files);
+    assert_eq!(index["exchange_url"][1], "/index.html");
+}
+
+#[test]
+fn chart_and_index_text_is_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    minimal_site(&root);
+    write_files(
+        &root,
+        &[(
+            "content/exchanges/2021-05-01-odd.md",
+            "+++\ntitle = \"Talks </script><script>alert('x')</script> & \\\"more\\\"\"\ndate = 2021-05-01\nformat = \"virtual\"\nofficials = [\"antony-blinken\"]\n+++\nBody.\n",
+        )],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let home = read(&out.join("index.html"));
+    assert!(
+        !home.contains("<script>alert"),
+        "no raw markup from a title"
+    );
+    let chart = between(&home, "<figure class=\"chart timeline\"", "</figure>");
+    assert!(chart.contains(
+        "<title>Talks &lt;/script&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot; (1 May 2021, virtual)</title>"
+    ));
+    let index = index_json(&out);
+    assert!(
+        index["exchanges"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|e| e["title"] == "Talks </script><script>alert('x')</script> & \"more\"")
+    );
+}
+
+/// A site of `n` exchanges spread over 1995–2024 between 10 + 10 officials.
+/// The chart's size depends on the span, not on `n` (bars per quarter once
+/// marks would crowd), so a few thousand stand for any number.
+fn big_site(root: &std::path::Path, n: usize) {
+    let mut files: Vec<(String, String)> = vec![(
+        "content/site.toml".into(),
+        "title = \"Big\"\npaginate = 100\n".into(),
+    )];
+    for k in 0..20 {
+        let country = if k < 10 { "US" } else { "CN" };
+        files.push((
+            format!("content/officials/o{k}.md"),
+            format!("+++\nname = \"Official {k}\"\ncountry = \"{country}\"\n+++\nBio.\n"),
+        ));
+    }
+    files.push((
+        "content/issues/trade.md".into(),
+        "+++\nname = \"Trade\"\n+++\nAbout trade.\n".into(),
+    ));
+    let formats = ["in-person", "virtual", "phone", "sidelines"];
+    for i in 0..n {
+        // Dates spread evenly across 30 years (10,950 days).
+        let day = i * 10_950 / n;
+        let date = chrono::NaiveDate::from_ymd_opt(1995, 1, 1).expect("date")
+            + chrono::Days::new(day as u64);
+        files.push((
+            format!("content/exchanges/{date}-e{i}.md"),
+            format!(
+                "+++\ntitle = \"Exchange {i}\"\ndate = {date}\nformat = \"{}\"\nofficials = [\"o{}\", \"o{}\"]\nissues = [\"trade\"]\nsummary = \"Summary {i}.\"\n+++\nBody.\n",
+                formats[i % 4],
+                i % 10,
+                10 + (i / 10) % 10
+            ),
+        ));
+    }
+    for (rel, text) in &files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+#[test]
+fn dense_timelines_turn_into_bars_and_stay_small() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    big_site(&root, 3_000);
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let home = read(&out.join("index.html"));
+    let chart = between(&home, "<figure class=\"chart timeline\"", "</figure>");
+    assert_eq!(count(chart, "<a class=\"m "), 0, "no mark per exchange");
+    let bars = count(chart, "<a class=\"bar\"");
+    assert_eq!(bars, 120, "one bar per quarter of 30 years");
+    assert!(chart.len() < 40_000, "the chart is {} bytes", chart.len());
+    assert!(
+        chart.contains("aria-label=\"Q1 1995: 25 exchanges\""),
+        "{}",
+        &chart[..2000.min(chart.len())]
+    );
+    assert!(chart.contains("href=\"./years/1995/\""));
+    // A paginated home page carries the same chart, linked from its depth.
+    let page2 = read(&out.join("page/2/index.html"));
+    assert!(page2.contains("href=\"../../years/1995/\""));
+    // An official with 300 exchanges: bars link to the filtered timeline.
+    let official = read(&out.join("officials/o0/index.html"));
+    let chart = between(&official, "<figure class=\"chart timeline\"", "</figure>");
+    assert!(chart.contains("href=\"../../?official=o0&amp;from=1995&amp;to=1995\""));
+    assert!(
+        official.len() < 200_000,
+        "official page is {} bytes",
+        official.len()
+    );
+}
