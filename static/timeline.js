@@ -447,6 +447,9 @@
     current = readQuery(location.search);
     typedSince = false;
     writeForm(current);
+    if (box && isActive(current)) {
+      box.open = true;
+    }
     apply(current);
   });
 
