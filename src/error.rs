@@ -130,6 +130,11 @@ impl Error {
         }
     }
 
+    /// A refused command line, with a line saying what to do instead.
+    pub fn usage(message: impl fmt::Display, help: impl fmt::Display) -> Self {
+        Error::Usage(format!("{message}\n   = help: {help}"))
+    }
+
     pub fn one(diagnostic: Diagnostic) -> Self {
         Error::Site(vec![diagnostic])
     }
@@ -165,10 +170,37 @@ impl fmt::Display for Error {
                 action,
                 path,
                 source,
-            } => write!(f, "error: could not {action} {}: {source}", path.display()),
+            } => write!(
+                f,
+                "error: could not {action} {}: {source}\n   = help: {}",
+                path.display(),
+                io_help(action, source)
+            ),
             Error::Usage(message) => write!(f, "error: {message}"),
-            Error::Interrupted => write!(f, "error: interrupted; the previous output is unchanged"),
+            Error::Interrupted => write!(
+                f,
+                "error: interrupted; the previous output is unchanged\n   = help: run the command again to finish the build"
+            ),
         }
+    }
+}
+
+/// What to do about a failed file operation.
+fn io_help(action: &str, e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    let reading = action.starts_with("read") || action.starts_with("open");
+    match e.kind() {
+        K::PermissionDenied | K::ReadOnlyFilesystem if reading => {
+            "give yourself permission to read it, or remove it"
+        }
+        K::PermissionDenied | K::ReadOnlyFilesystem => {
+            "the output folder cannot be changed: check its permissions and that its disk is writable, or choose another --output"
+        }
+        K::NotFound => "check that the path exists (and --root points at the site folder)",
+        K::StorageFull | K::QuotaExceeded => {
+            "free some disk space and build again; the previous output is unchanged"
+        }
+        _ => "check the path and its permissions, then run the command again",
     }
 }
 

@@ -63,7 +63,8 @@ impl<'de> Deserialize<'de> for TomlDate {
         use serde::de::Error;
         let dt = toml::value::Datetime::deserialize(d).map_err(|e| {
             D::Error::custom(format!(
-                "{e} (write dates as bare TOML dates, e.g. 2023-06-18)"
+                "{} (write dates as bare TOML dates, e.g. 2023-06-18)",
+                e.to_string().trim()
             ))
         })?;
         match (dt.date, dt.time) {
@@ -248,7 +249,11 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     toml::from_str::<RawConfig>(text)
         .map(Config::from_raw)
-        .map_err(|e| toml_diagnostic(path, &e, config::KEYS, |o| LineCol::of_offset(text, o)))
+        .map_err(|e| {
+            toml_diagnostic(path, Source::SiteToml, &e, config::KEYS, |o| {
+                LineCol::of_offset(text, o)
+            })
+        })
 }
 
 fn load_kind<F: DeserializeOwned + Send>(
@@ -286,10 +291,10 @@ pub fn list_entries(root: &Path, kind: Kind) -> (Vec<(String, PathBuf)>, Vec<Dia
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (files, problems),
         Err(e) => {
-            problems.push(Diagnostic::error(
-                dir,
-                format!("cannot read the folder: {e}"),
-            ));
+            problems.push(
+                Diagnostic::error(dir, format!("cannot read the folder: {e}"))
+                    .help("give yourself permission to read the folder"),
+            );
             return (files, problems);
         }
     };
@@ -297,10 +302,10 @@ pub fn list_entries(root: &Path, kind: Kind) -> (Vec<(String, PathBuf)>, Vec<Dia
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                problems.push(Diagnostic::error(
-                    dir,
-                    format!("cannot list the folder: {e}"),
-                ));
+                problems.push(
+                    Diagnostic::error(dir, format!("cannot list the folder: {e}"))
+                        .help("give yourself permission to read the folder"),
+                );
                 continue;
             }
         };
@@ -358,8 +363,18 @@ pub fn parse_text<F: DeserializeOwned>(
             .at(Some(LineCol { line: 1, column: 1 }))
             .help(e.help())
     })?;
-    let front: F = toml::from_str(split.front)
-        .map_err(|e| toml_diagnostic(rel, &e, keys, |o| front_place(split.front, o)))?;
+    if is_blank_toml(split.front) {
+        return Err(Diagnostic::error(rel, "the front matter is empty")
+            .at(Some(LineCol { line: 1, column: 1 }))
+            .help(
+                "write the entry's fields between the two `+++` lines; `detente new` writes a complete exchange to start from",
+            ));
+    }
+    let front: F = toml::from_str(split.front).map_err(|e| {
+        toml_diagnostic(rel, Source::FrontMatter, &e, keys, |o| {
+            front_place(split.front, o)
+        })
+    })?;
     Ok(Doc {
         slug: slug.to_string(),
         path: rel.to_path_buf(),
@@ -373,62 +388,188 @@ pub fn parse_text<F: DeserializeOwned>(
     })
 }
 
+/// Whether a TOML text holds nothing but white space and comments.
+fn is_blank_toml(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
+}
+
 /// Reads a file as UTF-8 text, refusing huge files and invalid bytes.
+/// Only regular files are read (a named pipe or device would block or
+/// never end); the size is checked before a single byte is read.
 pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(rel, format!("cannot read the file: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            rel,
-            format!(
-                "the file is too large ({:.1} MiB; the limit is {} MiB)",
-                meta.len() as f64 / 1048576.0,
-                MAX_FILE_BYTES / 1048576
-            ),
-        )
-        .help("split the entry or move large material to static/"));
+    let meta = std::fs::metadata(path).map_err(|e| cannot_read(rel, &e))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "this is a folder, not a text file"
+        } else {
+            "this is not a regular file (a named pipe, socket or device?)"
+        };
+        return Err(
+            Diagnostic::error(rel, what).help("replace it with an ordinary file, or remove it")
+        );
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(rel, format!("cannot read the file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(rel, meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // Read at most one byte more than the limit: the file may have grown
+    // since `metadata`, and must not be read whole if it did.
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| cannot_read(rel, &e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(rel, bytes.len() as u64));
+    }
+    decode(bytes, rel)
+}
+
+/// The bytes of a file as UTF-8 text, or a diagnostic placed at the first
+/// invalid byte.
+pub fn decode(bytes: Vec<u8>, rel: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let text = String::from_utf8_lossy(&bytes[..valid]);
         Diagnostic::error(rel, "the file is not valid UTF-8")
             .at(Some(LineCol::of_offset(&text, valid)))
-            .help("save the file with UTF-8 encoding")
+            .help("save the file with UTF-8 encoding (in most editors: \"Save with encoding\" → UTF-8)")
     })
 }
 
-/// Turns a TOML error into a diagnostic, placed by `place`, with a hint
-/// on what to do: a suggestion for an unknown key, the expected form of a
-/// date or value otherwise.
+fn cannot_read(rel: &Path, e: &std::io::Error) -> Diagnostic {
+    let help = match e.kind() {
+        std::io::ErrorKind::NotFound if rel == Path::new(SITE_TOML) => {
+            "every site needs content/site.toml; run `detente init` to create a site, or pass --root"
+        }
+        std::io::ErrorKind::NotFound => {
+            "the file vanished or is a broken symbolic link; restore it or remove the link"
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "give yourself permission to read the file (e.g. chmod a+r), or remove it"
+        }
+        _ => "check that the file can be opened and read, or remove it",
+    };
+    Diagnostic::error(rel, format!("cannot read the file: {e}")).help(help)
+}
+
+fn too_large(rel: &Path, len: u64) -> Diagnostic {
+    Diagnostic::error(
+        rel,
+        format!(
+            "the file is too large ({:.1} MiB; the limit is {} MiB)",
+            len as f64 / 1048576.0,
+            MAX_FILE_BYTES / 1048576
+        ),
+    )
+    .help("split the entry or move large material to static/")
+}
+
+/// Which kind of TOML text an error is in, for wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    SiteToml,
+    FrontMatter,
+}
+
+/// Turns a TOML error into a diagnostic, placed by `place`, with a hint on
+/// what to do: the closest key for an unknown one, the form of a value for
+/// a wrong type, the syntax for a parse error.
 fn toml_diagnostic(
     rel: &Path,
+    source: Source,
     e: &toml::de::Error,
     keys: &[&str],
     place: impl Fn(usize) -> LineCol,
 ) -> Diagnostic {
-    let message = e.message().trim().to_string();
-    let d = Diagnostic::error(rel, format!("invalid front matter: {message}"))
-        .at(e.span().map(|s| place(s.start)));
-    let quoted = |prefix: &str| {
-        message
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.split('`').next())
-            .map(str::to_string)
+    // One line: serde's messages sometimes end a clause with a newline.
+    let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    let (what, between) = match source {
+        Source::SiteToml => ("invalid site.toml", "to content/site.toml"),
+        Source::FrontMatter => ("invalid front matter", "between the `+++` lines"),
     };
-    if let Some(field) = quoted("unknown field `") {
-        return d.help(suggest::hint(&field, "keys", keys));
+    let d =
+        Diagnostic::error(rel, format!("{what}: {message}")).at(e.span().map(|s| place(s.start)));
+    d.help(toml_help(&message, keys, between))
+}
+
+/// The help line for a TOML error `message`.
+fn toml_help(message: &str, keys: &[&str], between: &str) -> String {
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_string);
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        // serde lists the fields allowed where the unknown one stands
+        // (`[[roles]]`, `[markdown]`…); fall back to the top-level keys.
+        let listed: Vec<&str> = rest
+            .split_once("expected")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let candidates = if listed.is_empty() { keys } else { &listed[..] };
+        return suggest::hint(field, "keys", candidates);
     }
-    if let Some(field) = quoted("missing field `") {
-        return d.help(format!("add `{field} = …` between the `+++` lines"));
+    if let Some(field) = message.strip_prefix("missing field ").and_then(quoted) {
+        return format!("add `{field} = {}` {between}", example(&field));
     }
-    if message.contains("date") {
-        return d.help("write dates as bare TOML dates without quotes, e.g. date = 2023-06-18, and check the day exists in that month");
+    if message.contains("invalid date")
+        || message.contains("not a real date")
+        || message.contains("datetime")
+        || message.contains("without a time")
+    {
+        return "write the date bare (no quotes) as YYYY-MM-DD with a real day of that month, e.g. 2023-02-28".into();
     }
-    if message.starts_with("invalid type") {
-        return d.help("text goes in quotes (\"…\"), dates are bare (2023-06-18), lists in brackets ([\"a\", \"b\"]), draft is true or false");
+    if let Some(expected) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|m| m.split_once(", expected "))
+        .map(|(_, e)| e)
+    {
+        return format!(
+            "this value must be {expected}, e.g. {}",
+            example_for_type(expected)
+        );
     }
-    d.help("fix the TOML between the `+++` lines; see \"Content format\" in the README")
+    if message.contains("recurs") {
+        return "the value is nested too deeply; fields hold plain strings, dates, numbers and lists".into();
+    }
+    if message.contains("duplicate key") {
+        return "each key may appear only once; remove or rename the second one".into();
+    }
+    "check the TOML syntax here: text goes in double quotes (\"…\"), dates are bare (2023-06-18), lists use [\"a\", \"b\"]".into()
+}
+
+/// An example value for a front-matter or site.toml key.
+fn example(field: &str) -> &'static str {
+    match field {
+        "date" | "end_date" | "from" | "to" => "2023-06-18",
+        "officials" => "[\"antony-blinken\", \"qin-gang\"]",
+        "issues" | "formats" => "[\"…\", \"…\"]",
+        "draft" | "unsafe_html" => "true",
+        "country" => "\"US\"",
+        "format" => "\"in-person\"",
+        "paginate" => "100",
+        _ => "\"…\"",
+    }
+}
+
+/// An example value of the type serde names in "expected …".
+fn example_for_type(expected: &str) -> &'static str {
+    if expected.contains("string") {
+        "\"some text\" in double quotes"
+    } else if expected.contains("sequence") {
+        "a list like [\"a\", \"b\"]"
+    } else if expected.contains("bool") {
+        "true or false (no quotes)"
+    } else if expected.contains("date") {
+        "2023-06-18 (no quotes)"
+    } else if expected.contains("integer") {
+        "100 (no quotes)"
+    } else if expected.contains("struct") || expected.contains("map") || expected.contains("table")
+    {
+        "a [table] or [[array of tables]] with its own keys"
+    } else {
+        "the value shown in the README"
+    }
 }

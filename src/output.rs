@@ -6,6 +6,8 @@
 //! page produced any more are removed. Files whose bytes did not change are
 //! never rewritten, so they keep their modification time. An output folder
 //! that does not exist yet is built in staging and renamed into place whole.
+//! The commit is undone if any step of it fails: every file it replaces or
+//! removes is first moved aside, and moved back if a later step fails.
 //! This module knows nothing of pages; it is handed paths and bytes.
 
 use std::collections::HashSet;
@@ -58,10 +60,10 @@ impl Writer {
         let name = target
             .file_name()
             .ok_or_else(|| {
-                Error::Usage(format!(
-                    "{} cannot be used as an output folder",
-                    target.display()
-                ))
+                Error::usage(
+                    format!("{} cannot be used as an output folder", target.display()),
+                    "name a folder to write the site into, e.g. --output public",
+                )
             })?
             .to_string_lossy()
             .into_owned();
@@ -71,10 +73,10 @@ impl Writer {
         };
         std::fs::create_dir_all(&parent).map_err(|e| Error::io("create the folder", &parent, e))?;
         if target.exists() && !target.is_dir() {
-            return Err(Error::Usage(format!(
-                "the output {} exists and is not a folder",
-                target.display()
-            )));
+            return Err(Error::usage(
+                format!("the output {} exists and is not a folder", target.display()),
+                "remove or rename that file, or choose another --output",
+            ));
         }
         let staging = parent.join(format!(".{name}.detente-staging-{}", std::process::id()));
         if staging.exists() {
@@ -83,6 +85,7 @@ impl Writer {
         }
         std::fs::create_dir(&staging)
             .map_err(|e| Error::io("create the staging folder", &staging, e))?;
+        interrupt::register_staging(&staging);
         let fresh = !target.exists();
         if !fresh {
             // Fail now, not at commit time, if the output cannot be changed.
@@ -90,6 +93,7 @@ impl Writer {
             std::fs::write(&probe, b"")
                 .and_then(|()| std::fs::remove_file(&probe))
                 .map_err(|e| {
+                    interrupt::unregister_staging(&staging);
                     let _ = std::fs::remove_dir_all(&staging);
                     Error::io("write to the output folder", target, e)
                 })?;
@@ -162,16 +166,20 @@ impl Writer {
     /// Throws away everything staged; the target is left as it was.
     pub fn abort(self) {
         let _ = std::fs::remove_dir_all(&self.staging);
+        interrupt::unregister_staging(&self.staging);
     }
 
     /// Moves the staged files into place and removes files that no page
     /// produced. A signal arriving during this step is honoured after it:
     /// the step only renames and removes files, and never checks the flag.
+    /// If a step fails, the steps before it are undone and the output is
+    /// left as it was.
     pub fn commit(self) -> Result<Stats> {
         if interrupt::requested() {
             self.abort();
             return Err(Error::Interrupted);
         }
+        let _critical = interrupt::critical();
         let produced =
             std::mem::take(&mut *self.produced.lock().unwrap_or_else(|p| p.into_inner()));
         let mut stats = Stats {
@@ -180,34 +188,60 @@ impl Writer {
             removed: 0,
         };
         if self.fresh {
-            std::fs::rename(&self.staging, &self.target)
-                .map_err(|e| Error::io("move the new site into", &self.target, e))?;
+            let moved = std::fs::rename(&self.staging, &self.target)
+                .map_err(|e| Error::io("move the new site into", &self.target, e));
+            if moved.is_err() {
+                let _ = std::fs::remove_dir_all(&self.staging);
+            }
+            interrupt::unregister_staging(&self.staging);
+            moved?;
             return Ok(stats);
         }
-        let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|p| p.into_inner()));
-        for rel in &changed {
-            let from = self.staging.join(rel);
-            let to = self.target.join(rel);
-            if let Some(parent) = to.parent() {
-                make_dir(parent)?;
-            }
-            std::fs::rename(&from, &to).map_err(|e| Error::io("move into place", &to, e))?;
-        }
-        if self.prune {
-            stats.removed = remove_stale(&self.target, &self.target, &produced)?;
+        let mut changed =
+            std::mem::take(&mut *self.changed.lock().unwrap_or_else(|p| p.into_inner()));
+        changed.sort();
+        let mut stale = Vec::new();
+        let listed = if self.prune {
+            list_stale(&self.target, &self.target, &produced, &mut stale)
         } else {
             let removals =
                 std::mem::take(&mut *self.removals.lock().unwrap_or_else(|p| p.into_inner()));
-            for rel in removals.iter().filter(|r| !produced.contains(*r)) {
-                let path = self.target.join(rel);
-                if std::fs::remove_file(&path).is_ok() {
-                    stats.removed += 1;
-                    prune_empty_parents(&self.target, &path);
+            stale.extend(removals.into_iter().filter(|r| !produced.contains(r)));
+            Ok(())
+        };
+        let mut tx = Transaction::new(&self.target, &self.staging);
+        let result = listed.and_then(|()| {
+            for rel in &changed {
+                tx.replace(rel)?;
+            }
+            let mut removed = 0;
+            for rel in &stale {
+                removed += usize::from(tx.set_aside(rel)?);
+            }
+            Ok(removed)
+        });
+        match result {
+            Ok(removed) => {
+                stats.removed = removed;
+                tx.finish();
+                if self.prune {
+                    remove_empty_dirs(&self.target);
+                } else {
+                    for rel in &stale {
+                        prune_empty_parents(&self.target, &self.target.join(rel));
+                    }
                 }
+                let _ = std::fs::remove_dir_all(&self.staging);
+                interrupt::unregister_staging(&self.staging);
+                Ok(stats)
+            }
+            Err(e) => {
+                tx.undo();
+                let _ = std::fs::remove_dir_all(&self.staging);
+                interrupt::unregister_staging(&self.staging);
+                Err(e)
             }
         }
-        let _ = std::fs::remove_dir_all(&self.staging);
-        Ok(stats)
     }
 }
 
@@ -222,12 +256,128 @@ fn prune_empty_parents(root: &Path, file: &Path) {
     }
 }
 
-/// Creates `dir` and its parents, replacing a file that stands in the way.
-fn make_dir(dir: &Path) -> Result<()> {
-    if dir.is_file() {
-        std::fs::remove_file(dir).map_err(|e| Error::io("remove", dir, e))?;
+/// The steps of a commit, kept so they can be undone.
+struct Transaction<'a> {
+    target: &'a Path,
+    staging: &'a Path,
+    /// Where replaced and removed files wait until the commit is done.
+    aside: PathBuf,
+    steps: Vec<Step>,
+}
+
+enum Step {
+    /// `target/rel` was moved to `aside/rel`.
+    SetAside(String),
+    /// `staging/rel` was moved to `target/rel`.
+    Placed(String),
+    /// The folder `target/rel` was created.
+    Created(String),
+}
+
+impl<'a> Transaction<'a> {
+    fn new(target: &'a Path, staging: &'a Path) -> Self {
+        let name = target
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let parent = target.parent().unwrap_or(Path::new("."));
+        let aside = parent.join(format!(".{name}.detente-old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&aside);
+        Transaction {
+            target,
+            staging,
+            aside,
+            steps: Vec::new(),
+        }
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))
+
+    /// Moves `target/rel` aside, if it exists; returns whether it did.
+    fn set_aside(&mut self, rel: &str) -> Result<bool> {
+        let from = self.target.join(rel);
+        if std::fs::symlink_metadata(&from).is_err() {
+            return Ok(false);
+        }
+        let to = self.aside.join(rel);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io("create the folder", parent, e))?;
+        }
+        std::fs::rename(&from, &to).map_err(|e| Error::io("move aside", &from, e))?;
+        self.steps.push(Step::SetAside(rel.to_string()));
+        Ok(true)
+    }
+
+    /// Creates the folders above `target/rel`, setting aside a file that
+    /// stands where a folder must be.
+    fn make_parents(&mut self, rel: &str) -> Result<()> {
+        let parts: Vec<&str> = rel.split('/').collect();
+        for i in 1..parts.len() {
+            let dir_rel = parts[..i].join("/");
+            let dir = self.target.join(&dir_rel);
+            match std::fs::symlink_metadata(&dir) {
+                Ok(m) if m.is_dir() => continue,
+                Ok(_) => {
+                    self.set_aside(&dir_rel)?;
+                }
+                Err(_) => {}
+            }
+            std::fs::create_dir(&dir).map_err(|e| Error::io("create the folder", &dir, e))?;
+            self.steps.push(Step::Created(dir_rel));
+        }
+        Ok(())
+    }
+
+    /// Puts the staged `rel` in place of the old one.
+    fn replace(&mut self, rel: &str) -> Result<()> {
+        self.make_parents(rel)?;
+        let to = self.target.join(rel);
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            // A folder stands where the file goes: move it aside whole.
+            self.set_aside(rel)?;
+        }
+        let from = self.staging.join(rel);
+        // Renaming over the old file replaces it in one step; the old one
+        // is hard-linked aside first so that it can be put back.
+        let aside = self.aside.join(rel);
+        let kept = std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_file());
+        if kept {
+            if let Some(parent) = aside.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io("create the folder", parent, e))?;
+            }
+            std::fs::hard_link(&to, &aside)
+                .or_else(|_| std::fs::copy(&to, &aside).map(|_| ()))
+                .map_err(|e| Error::io("keep a copy of", &to, e))?;
+        }
+        std::fs::rename(&from, &to).map_err(|e| Error::io("move into place", &to, e))?;
+        if kept {
+            self.steps.push(Step::SetAside(rel.to_string()));
+        }
+        self.steps.push(Step::Placed(rel.to_string()));
+        Ok(())
+    }
+
+    /// Everything worked: drop what was set aside.
+    fn finish(self) {
+        let _ = std::fs::remove_dir_all(&self.aside);
+    }
+
+    /// Something failed: put every file back as it was, newest step first.
+    fn undo(self) {
+        for step in self.steps.iter().rev() {
+            match step {
+                Step::Placed(rel) => {
+                    let _ = std::fs::remove_file(self.target.join(rel));
+                }
+                Step::SetAside(rel) => {
+                    let _ = std::fs::rename(self.aside.join(rel), self.target.join(rel));
+                }
+                Step::Created(rel) => {
+                    let _ = std::fs::remove_dir(self.target.join(rel));
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.aside);
+    }
 }
 
 fn write_file(dest: &Path, bytes: &[u8]) -> Result<()> {
@@ -247,21 +397,27 @@ fn file_equals(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Removes files under `dir` that are not in `keep`, and folders left empty.
-/// Returns how many files were removed.
-fn remove_stale(root: &Path, dir: &Path, keep: &HashSet<String>) -> Result<usize> {
-    let mut removed = 0;
+/// Lists, as `/`-separated relative paths, the files under `dir` that are
+/// not in `keep`.
+fn list_stale(
+    root: &Path,
+    dir: &Path,
+    keep: &HashSet<String>,
+    out: &mut Vec<String>,
+) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
     for entry in entries.flatten() {
+        // Hidden files are never produced, and may be the user's own
+        // (`.git` of a deploy checkout, `.htaccess`): leave them alone.
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         let path = entry.path();
         let Ok(file_type) = entry.file_type() else {
             continue;
         };
         if file_type.is_dir() {
-            removed += remove_stale(root, &path, keep)?;
-            if std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()) {
-                let _ = std::fs::remove_dir(&path);
-            }
+            list_stale(root, &path, keep, out)?;
             continue;
         }
         let rel = path
@@ -270,12 +426,27 @@ fn remove_stale(root: &Path, dir: &Path, keep: &HashSet<String>) -> Result<usize
             .to_string_lossy()
             .replace('\\', "/");
         if !keep.contains(&rel) {
-            std::fs::remove_file(&path)
-                .map_err(|e| Error::io("remove the stale file", &path, e))?;
-            removed += 1;
+            out.push(rel);
         }
     }
-    Ok(removed)
+    Ok(())
+}
+
+/// Removes the folders under `dir` left empty; the folder itself stays.
+fn remove_empty_dirs(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let path = entry.path();
+            remove_empty_dirs(&path);
+            let _ = std::fs::remove_dir(&path);
+        }
+    }
 }
 
 /// `rel` as a path that stays inside the output folder, or None.

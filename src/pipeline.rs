@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::interrupt;
 use crate::load;
 use crate::model::Site;
 use crate::output::{self, Writer};
@@ -102,8 +103,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
     check_output_location(&opts.root, &opts.output)?;
     let (site, warnings) = prepare(&opts.root, opts.drafts, opts.base_url.as_deref())?;
+    interrupt::check()?;
     let (tera, origin) = templates::load(&opts.root).map_err(Error::Site)?;
     let statics = statics::collect(&opts.root).map_err(Error::Site)?;
+    interrupt::check()?;
     let renderer = Renderer::new(&site, tera, origin, opts.style).map_err(Error::one)?;
     let pages = routes::all_pages(&site);
 
@@ -149,6 +152,9 @@ fn write_all(
         .par_iter()
         .filter_map(|f| f.read().and_then(|bytes| writer.put(&f.rel, &bytes)).err())
         .collect();
+    // A render cut short by a signal reports as an interruption, not as
+    // an error in its template.
+    interrupt::check()?;
     merge(page_errors.into_iter().chain(static_errors))
 }
 
@@ -199,17 +205,23 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
     ];
     for (dir, what) in guarded {
         if out == dir || (what != "the site folder itself" && out.starts_with(&dir)) {
-            return Err(Error::Usage(format!(
-                "refusing to write the output to {} ({what}): it would overwrite the site's sources; choose another --output, e.g. public",
-                output.display()
-            )));
+            return Err(Error::usage(
+                format!(
+                    "refusing to write the output to {} ({what}): it would overwrite the site's sources",
+                    output.display()
+                ),
+                "choose an output folder outside content/, templates/ and static/, e.g. --output public",
+            ));
         }
     }
     if root.starts_with(&out) {
-        return Err(Error::Usage(format!(
-            "refusing to write the output to {}: the site folder is inside it and would be removed",
-            output.display()
-        )));
+        return Err(Error::usage(
+            format!(
+                "refusing to write the output to {}: the site folder is inside it and would be removed",
+                output.display()
+            ),
+            "choose an output folder inside or beside the site folder, e.g. --output public",
+        ));
     }
     Ok(())
 }

@@ -90,10 +90,10 @@ fn walk(
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push(Diagnostic::error(
-                &shown,
-                format!("cannot read the folder: {e}"),
-            ));
+            problems.push(
+                Diagnostic::error(&shown, format!("cannot read the folder: {e}"))
+                    .help("give yourself permission to read the folder, or remove it"),
+            );
             return;
         }
     };
@@ -112,10 +112,18 @@ fn walk(
         let path = entry.path();
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, &rel, visited, files, problems),
-            Ok(_) => files.push(StaticFile {
+            Ok(m) if m.is_file() => files.push(StaticFile {
                 rel,
                 source: Source::File(path),
             }),
+            // Reading a named pipe or device would block or never end.
+            Ok(_) => problems.push(
+                Diagnostic::error(
+                    Path::new(DIR).join(&rel),
+                    "this is not a regular file (a named pipe, socket or device?)",
+                )
+                .help("replace it with an ordinary file, or remove it"),
+            ),
             Err(e) => problems.push(
                 Diagnostic::error(Path::new(DIR).join(&rel), format!("cannot read: {e}"))
                     .help("fix or remove the broken symbolic link"),

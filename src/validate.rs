@@ -97,7 +97,7 @@ fn check_slugs<'a>(
     for (slug, path) in entries {
         if !is_valid_slug(slug) {
             out.push(
-                Diagnostic::error(path, format!("`{slug}` cannot be used as a {} slug", kind.noun()))
+                Diagnostic::error(path, format!("`{slug}` cannot be used as an {} slug", kind.noun()))
                     .help("name the file with letters, digits, `-` and `_` only, e.g. 2023-06-18-blinken-qin-beijing.md"),
             );
             continue;
@@ -286,6 +286,25 @@ fn check_ref(
             .iter()
             .any(|(k, s)| *k == kind && *s == r.slug)
     {
+        return;
+    }
+    if !is_valid_slug(&r.slug) {
+        // A path (`../officials/x.md`) rather than a slug: suggest its last part.
+        let last = r.slug.rsplit(['/', '\\']).next().unwrap_or_default();
+        let guess = last.strip_suffix(".md").unwrap_or(last);
+        out.push(
+            Diagnostic::error(
+                file,
+                format!("`{}` is not an {} slug", r.slug, kind.noun()),
+            )
+            .at(Some(r.at))
+            .help(format!(
+                "name an {} by its file name in {}/ without `.md` (letters, digits, `-`, `_`); {}",
+                kind.noun(),
+                kind.dir(),
+                suggest::hint(guess, &format!("{}s", kind.noun()), candidates)
+            )),
+        );
         return;
     }
     out.push(

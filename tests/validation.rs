@@ -234,7 +234,7 @@ fn inverted_role_dates() {
 fn invalid_slug() {
     broken(
         &[("content/issues/bad slug.md", "+++\nname = \"Bad\"\n+++\n")],
-        &["`bad slug` cannot be used as a issue slug"],
+        &["`bad slug` cannot be used as an issue slug"],
     );
 }
 

@@ -87,12 +87,15 @@ impl<'a> Renderer<'a> {
             PageKind::Matrix => self.matrix(&mut ctx),
             PageKind::NotFound => {}
         }
-        let mut out = Vec::with_capacity(16 * 1024);
-        self.tera
-            .render_to(page.kind.template(), &ctx, &mut out)
-            .map_err(|e| templates::diagnostic(&self.origin, &e))?;
+        let mut out = templates::Guarded::new(16 * 1024);
+        let template = page.kind.template();
+        if let Err(e) = self.tera.render_to(template, &ctx, &mut out) {
+            return Err(out
+                .diagnostic(&self.origin, template, &page.file(self.site))
+                .unwrap_or_else(|| templates::diagnostic(&self.origin, &e)));
+        }
         let root = ctx.get("root").and_then(Value::as_str).unwrap_or("./");
-        Ok(values::place_root(out, root))
+        Ok(values::place_root(out.out, root))
     }
 
     /// The prefix from a page back to the site root. The 404 page is served
