@@ -40,6 +40,8 @@ pub struct Writer {
     prune: bool,
     removals: Mutex<Vec<String>>,
     produced: Mutex<HashSet<String>>,
+    /// Every folder above a produced file (locked after `produced`).
+    folders: Mutex<HashSet<String>>,
     changed: Mutex<Vec<String>>,
     written: AtomicUsize,
 }
@@ -105,6 +107,7 @@ impl Writer {
             prune,
             removals: Mutex::new(Vec::new()),
             produced: Mutex::new(HashSet::new()),
+            folders: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
         })
@@ -137,6 +140,26 @@ impl Writer {
                     .help("a static file or page slug clashes with another page; rename one"),
                 ));
             }
+            // A file where another file needs a folder (or the reverse)
+            // would make one of them replace the other.
+            let mut folders = self.folders.lock().unwrap_or_else(|p| p.into_inner());
+            let parents: Vec<&str> = rel.match_indices('/').map(|(i, _)| &rel[..i]).collect();
+            let clash = if folders.contains(rel) {
+                Some(rel)
+            } else {
+                parents.iter().copied().find(|p| produced.contains(*p))
+            };
+            if let Some(file) = clash {
+                produced.remove(rel);
+                return Err(Error::one(
+                    crate::error::Diagnostic::error(
+                        file,
+                        format!("`{file}` would be both a file and a folder (for `{rel}`)"),
+                    )
+                    .help("a file or folder in static/ has the same path as a page; rename or move it"),
+                ));
+            }
+            folders.extend(parents.iter().map(|p| p.to_string()));
         }
         if !self.fresh && file_equals(&self.target.join(&rel_path), bytes) {
             return Ok(());

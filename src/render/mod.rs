@@ -90,9 +90,14 @@ impl<'a> Renderer<'a> {
         let mut out = templates::Guarded::new(16 * 1024);
         let template = page.kind.template();
         if let Err(e) = self.tera.render_to(template, &ctx, &mut out) {
-            return Err(out
-                .diagnostic(&self.origin, template, &page.file(self.site))
-                .unwrap_or_else(|| templates::diagnostic(&self.origin, &e)));
+            let file = page.file(self.site);
+            return Err(templates::render_error(
+                &self.origin,
+                &e,
+                &out,
+                template,
+                &file,
+            ));
         }
         let root = ctx.get("root").and_then(Value::as_str).unwrap_or("./");
         Ok(values::place_root(out.out, root))

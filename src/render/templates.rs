@@ -303,6 +303,32 @@ impl std::io::Write for Guarded {
     }
 }
 
+/// The diagnostic for a page whose render failed: the limit that stopped
+/// it, or Tera's error, placed at the page's template when Tera names none.
+pub fn render_error(
+    origin: &Origin,
+    e: &tera::Error,
+    out: &Guarded,
+    template: &str,
+    page: &str,
+) -> Diagnostic {
+    if let Some(d) = out.diagnostic(origin, template, page) {
+        return d;
+    }
+    let mut d = diagnostic(origin, e);
+    if d.file == origin.file("") {
+        d.file = origin.file(template);
+        d.message = format!("{} (while rendering {page})", d.message);
+        if d.message.contains("recursion depth") {
+            d.help = Some(
+                "a component that calls itself must stop: put the inner call inside an {% if %} that ends it"
+                    .into(),
+            );
+        }
+    }
+    d
+}
+
 /// `a → b → a`, for messages about cycles.
 fn chain(names: &[String], last: &str) -> String {
     let mut parts: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
