@@ -88,6 +88,28 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     }
 }
 
+/// `s` as a TOML basic string on a single line. Writers of front matter
+/// use it so that no value can put a `+++` line (or any line) into the
+/// TOML: the `toml` crate writes strings holding newlines as multi-line
+/// strings, and a `+++` line inside one would end the front matter.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 struct LineEnd {
     /// End of the line's content, before `\r\n` or `\n`.
     content_end: usize,
@@ -136,6 +158,14 @@ mod tests {
         let s = split("+++\na = 1\n+++").expect("valid");
         assert_eq!(s.front, "a = 1\n");
         assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn quoted_strings_stay_on_one_line() {
+        let q = quote("a\n+++\nb \"c\" \\ \u{7f}\t");
+        assert!(!q.contains('\n'), "{q}");
+        let v: toml::Value = toml::from_str(&format!("x = {q}")).expect("valid TOML");
+        assert_eq!(v["x"].as_str(), Some("a\n+++\nb \"c\" \\ \u{7f}\t"));
     }
 
     #[test]

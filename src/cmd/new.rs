@@ -78,14 +78,14 @@ pub fn run(args: &Args) -> Result<String> {
     let list = |items: &[String]| {
         items
             .iter()
-            .map(|s| format!("{s:?}"))
+            .map(|s| toml_string(s))
             .collect::<Vec<_>>()
             .join(", ")
     };
     let text = format!(
-        "+++\ntitle = {title}\ndate = {date}\nformat = {format:?}\n# location = \"City, Country\"\nofficials = [{officials}]\nissues = [{issues}]\n# summary = \"One or two sentences for the timeline.\"\ndraft = true\n+++\nWhat happened, who took part, what they discussed.\n",
+        "+++\ntitle = {title}\ndate = {date}\nformat = {format}\n# location = \"City, Country\"\nofficials = [{officials}]\nissues = [{issues}]\n# summary = \"One or two sentences for the timeline.\"\ndraft = true\n+++\nWhat happened, who took part, what they discussed.\n",
         title = toml_string(&args.title),
-        format = args.format,
+        format = toml_string(&args.format),
         officials = list(&args.officials),
         issues = list(&args.issues),
     );
@@ -100,7 +100,7 @@ pub fn run(args: &Args) -> Result<String> {
 }
 
 fn toml_string(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+    crate::frontmatter::quote(s)
 }
 
 fn check_slugs(root: &Path, kind: Kind, slugs: &[String]) -> Result<()> {
