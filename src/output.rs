@@ -124,10 +124,13 @@ impl Writer {
             return Err(Error::Interrupted);
         }
         let rel_path = safe_relative(rel).ok_or_else(|| {
-            Error::one(crate::error::Diagnostic::error(
-                rel,
-                "refusing to write a file outside the output folder",
-            ))
+            Error::one(
+                crate::error::Diagnostic::error(
+                    rel,
+                    "refusing to write a file outside the output folder",
+                )
+                .help("rename the static file or entry whose path leads out of the site"),
+            )
         })?;
         {
             let mut produced = self.produced.lock().unwrap_or_else(|p| p.into_inner());

@@ -66,17 +66,20 @@ fn check_config(site: &Site, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::error(
             file,
             format!("`base_url` must start with http:// or https://, found `{base}`"),
-        ));
+        ).help("write the full address, e.g. base_url = \"https://example.org/timeline/\", or remove the key"));
     }
     for c in &site.config.countries {
         if !is_valid_slug(&c.key) {
-            out.push(Diagnostic::error(
-                file,
-                format!(
-                    "country key `{}` may only use letters, digits and dashes",
-                    c.key
-                ),
-            ));
+            out.push(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "country key `{}` may only use letters, digits and dashes",
+                        c.key
+                    ),
+                )
+                .help("rename the [countries.KEY] table, e.g. [countries.US]"),
+            );
         }
     }
 }
@@ -125,7 +128,8 @@ fn check_officials(site: &Site, out: &mut Vec<Diagnostic>) {
         if o.name.is_empty() {
             out.push(
                 Diagnostic::error(&o.path, "`name` is empty")
-                    .at(Some(LineCol { line: 2, column: 1 })),
+                    .at(Some(LineCol { line: 2, column: 1 }))
+                    .help("write the name to show, e.g. name = \"Wang Yi\""),
             );
         }
         if site.config.country(&o.country).is_none() {
@@ -173,7 +177,8 @@ fn check_issues(site: &Site, out: &mut Vec<Diagnostic>) {
         if i.name.is_empty() {
             out.push(
                 Diagnostic::error(&i.path, "`name` is empty")
-                    .at(Some(LineCol { line: 2, column: 1 })),
+                    .at(Some(LineCol { line: 2, column: 1 }))
+                    .help("write the name to show, e.g. name = \"Wang Yi\""),
             );
         }
     }
@@ -186,7 +191,13 @@ fn check_exchanges(site: &Site, out: &mut Vec<Diagnostic>) {
     for e in &site.exchanges {
         let p = &e.places;
         if e.title.is_empty() {
-            out.push(Diagnostic::error(&e.path, "`title` is empty").at(Some(p.title)));
+            out.push(
+                Diagnostic::error(&e.path, "`title` is empty")
+                    .at(Some(p.title))
+                    .help(
+                        "give the exchange a title, e.g. title = \"Blinken meets Qin in Beijing\"",
+                    ),
+            );
         }
         if let Some(end) = e.end_date.filter(|end| *end < e.date) {
             out.push(
@@ -220,7 +231,8 @@ fn check_exchanges(site: &Site, out: &mut Vec<Diagnostic>) {
             if seen.contains(&r.slug) {
                 out.push(
                     Diagnostic::error(&e.path, format!("official `{}` is listed twice", r.slug))
-                        .at(Some(r.at)),
+                        .at(Some(r.at))
+                        .help("remove the second mention"),
                 );
             }
             seen.push(r.slug.clone());
@@ -248,7 +260,8 @@ fn check_exchanges(site: &Site, out: &mut Vec<Diagnostic>) {
             if seen.contains(&r.slug) {
                 out.push(
                     Diagnostic::error(&e.path, format!("issue `{}` is listed twice", r.slug))
-                        .at(Some(r.at)),
+                        .at(Some(r.at))
+                        .help("remove the second mention"),
                 );
             }
             seen.push(r.slug.clone());

@@ -336,11 +336,7 @@ fn file_of_50_mb_is_refused_without_reading_it() {
     generated(
         "file-too-large",
         1,
-        &[(
-            "the file is too large (50.0 MiB; the limit is 10 MiB)",
-            "content/exchanges/2023-06-19-huge.md",
-            None,
-        )],
+        &[(TOO_LARGE, "content/exchanges/2023-06-19-huge.md", None)],
         |site| {
             // A sparse file: 50 MB long, no time spent writing it.
             let f = std::fs::File::create(site.join("content/exchanges/2023-06-19-huge.md"))
@@ -374,7 +370,7 @@ fn symlink_loop_in_static_is_an_error() {
     generated(
         "static-symlink-loop",
         1,
-        &[("symlink loop", "static/css/again", None)],
+        &[(SYMLINK_LOOP, "static/css/again", None)],
         |site| {
             std::fs::create_dir_all(site.join("static/css")).expect("mkdir");
             std::fs::write(site.join("static/css/site.css"), "body {}\n").expect("write");
@@ -384,7 +380,7 @@ fn symlink_loop_in_static_is_an_error() {
     generated(
         "static-self-link",
         1,
-        &[("Too many levels of symbolic links", "static/self", None)],
+        &[(SELF_LINK, "static/self", None)],
         |site| {
             std::fs::create_dir_all(site.join("static")).expect("mkdir");
             std::os::unix::fs::symlink("self", site.join("static/self")).expect("link");
@@ -397,7 +393,7 @@ fn symlink_loop_in_templates_is_an_error() {
     generated(
         "templates-symlink-loop",
         1,
-        &[("symlink loop", "templates/partials/again", None)],
+        &[(SYMLINK_LOOP, "templates/partials/again", None)],
         |site| {
             copy_tree(&repo().join("templates"), &site.join("templates"), true);
             std::os::unix::fs::symlink("..", site.join("templates/partials/again")).expect("link");
@@ -411,7 +407,7 @@ fn unreadable_files_are_errors() {
     generated(
         "file-unreadable",
         1,
-        &[("cannot read the file", "content/issues/unreadable.md", None)],
+        &[(CANNOT_READ, "content/issues/unreadable.md", None)],
         |site| {
             std::os::unix::fs::symlink("/proc/self/mem", site.join("content/issues/unreadable.md"))
                 .expect("link");
@@ -420,7 +416,7 @@ fn unreadable_files_are_errors() {
     generated(
         "file-dangling-link",
         1,
-        &[("cannot read the file", "content/issues/gone.md", None)],
+        &[(CANNOT_READ, "content/issues/gone.md", None)],
         |site| {
             std::os::unix::fs::symlink("/nonexistent/gone.md", site.join("content/issues/gone.md"))
                 .expect("link");
@@ -435,7 +431,7 @@ fn unreadable_files_are_errors() {
         generated(
             "file-no-permission",
             1,
-            &[("cannot read the file", "content/issues/locked.md", None)],
+            &[(CANNOT_READ, "content/issues/locked.md", None)],
             |site| {
                 let path = site.join("content/issues/locked.md");
                 std::fs::write(&path, "+++\nname = \"Locked\"\n+++\n").expect("write");
@@ -463,17 +459,13 @@ fn named_pipes_are_refused_not_waited_on() {
     generated(
         "content-fifo",
         1,
-        &[(
-            "not a regular file",
-            "content/exchanges/2023-06-19-pipe.md",
-            None,
-        )],
+        &[(NOT_REGULAR, "content/exchanges/2023-06-19-pipe.md", None)],
         |site| mkfifo(&site.join("content/exchanges/2023-06-19-pipe.md")),
     );
     generated(
         "static-fifo",
         1,
-        &[("not a regular file", "static/pipe.txt", None)],
+        &[(NOT_REGULAR, "static/pipe.txt", None)],
         |site| {
             std::fs::create_dir_all(site.join("static")).expect("mkdir");
             mkfifo(&site.join("static/pipe.txt"));
@@ -487,7 +479,7 @@ fn slugs_that_differ_only_in_case_are_refused() {
     generated(
         "duplicate-slug",
         1,
-        &[("the exchange slug", EX, None), ("is used twice", EX, None)],
+        &[("the exchange slug", EX, None), (USED_TWICE, EX, None)],
         |site| {
             std::fs::copy(
                 site.join(EX),
@@ -520,7 +512,7 @@ fn file_names_that_try_to_leave_their_folder_are_refused() {
     generated(
         "slug-with-backslashes",
         1,
-        &[("cannot be used as an exchange slug", name, None)],
+        &[(BAD_SLUG, name, None)],
         |site| {
             std::fs::copy(site.join(EX), site.join(name)).expect("copy");
         },
@@ -580,7 +572,7 @@ fn read_only_output_is_an_error_and_keeps_the_old_site() {
         remove: Vec::new(),
         prepend: BTreeMap::new(),
         expect: vec![Problem {
-            message: "could not write to the output folder".into(),
+            message: READ_ONLY.into(),
             file: "public".into(),
             at: None,
         }],
@@ -598,7 +590,7 @@ fn read_only_output_is_an_error_and_keeps_the_old_site() {
     // and must put back every file it had already replaced.
     let expect = Expect {
         expect: vec![Problem {
-            message: "could not".into(),
+            message: ROLLED_BACK.into(),
             file: "public/years/2023".into(),
             at: None,
         }],
@@ -616,4 +608,88 @@ fn read_only_output_is_an_error_and_keeps_the_old_site() {
     };
     let problems = check("output-partly-read-only", &site, &expect);
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+// The messages of the cases made at run time, listed for the README check.
+const TOO_LARGE: &str = "the file is too large (50.0 MiB; the limit is 10 MiB)";
+const SYMLINK_LOOP: &str = "symlink loop";
+const SELF_LINK: &str = "Too many levels of symbolic links";
+const CANNOT_READ: &str = "cannot read the file";
+const NOT_REGULAR: &str = "this is not a regular file";
+const USED_TWICE: &str = "is used twice";
+const BAD_SLUG: &str = "cannot be used as an exchange slug";
+const READ_ONLY: &str = "could not write to the output folder";
+const ROLLED_BACK: &str = "could not move into place";
+/// Checked by tests/interrupt.rs.
+const INTERRUPTED: &str = "interrupted; the previous output is unchanged";
+const GENERATED: &[&str] = &[
+    TOO_LARGE,
+    SYMLINK_LOOP,
+    SELF_LINK,
+    CANNOT_READ,
+    NOT_REGULAR,
+    USED_TWICE,
+    BAD_SLUG,
+    READ_ONLY,
+    ROLLED_BACK,
+    INTERRUPTED,
+];
+
+/// The message fragments of the README's "Errors you may see" table.
+fn readme_messages() -> Vec<String> {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    let start = readme
+        .find("\n## Errors you may see")
+        .expect("an \"Errors you may see\" section in the README");
+    let section = &readme[start + 1..];
+    let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
+    section[..end]
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| the message says"))
+        .filter_map(|l| l.split(" | ").next())
+        .map(|cell| {
+            let cell = cell.trim_start_matches("| ").trim();
+            let cell = cell
+                .strip_prefix("``")
+                .and_then(|c| c.strip_suffix("``"))
+                .or_else(|| cell.strip_prefix('`').and_then(|c| c.strip_suffix('`')))
+                .unwrap_or(cell);
+            cell.trim().to_string()
+        })
+        .collect()
+}
+
+/// The README's table of errors and the corpus agree: every message in the
+/// table is produced by some case, and every case's message is in the table.
+#[test]
+fn readme_errors_section_matches_the_corpus() {
+    let readme = readme_messages();
+    assert!(readme.len() >= 30, "{readme:?}");
+    let mut messages: Vec<String> = GENERATED.iter().map(|m| m.to_string()).collect();
+    let mut failing_cases = Vec::new();
+    for case in cases() {
+        let expect = read_expect(&case);
+        if expect.exit != 0 {
+            messages.extend(expect.expect.iter().map(|p| p.message.clone()));
+            failing_cases.push((case, expect));
+        }
+    }
+    for fragment in &readme {
+        assert!(
+            messages.iter().any(|m| m.contains(fragment.as_str())),
+            "the README lists `{fragment}`, but no case of the corpus expects it"
+        );
+    }
+    let listed = |m: &str| readme.iter().any(|f| m.contains(f.as_str()));
+    for (case, expect) in &failing_cases {
+        assert!(
+            expect.expect.iter().any(|p| listed(&p.message)),
+            "{}: none of its messages is in the README's table: {:?}",
+            case.display(),
+            expect.expect
+        );
+    }
+    for m in GENERATED {
+        assert!(listed(m), "`{m}` is not in the README's table");
+    }
 }
