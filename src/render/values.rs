@@ -124,9 +124,18 @@ impl Values {
                 ctx.insert_value("e", card.clone());
                 ctx.insert_value("site", site.clone());
                 ctx.insert_value("root", s(ROOT_MARK));
-                let html = tera
-                    .render(CARD_TEMPLATE, &ctx)
-                    .map_err(|e| super::templates::diagnostic(origin, &e))?;
+                // Guarded like a page: a runaway loop in the card is stopped.
+                let mut out = super::templates::Guarded::new(1024);
+                if let Err(e) = tera.render_to(CARD_TEMPLATE, &ctx, &mut out) {
+                    return Err(super::templates::render_error(
+                        origin,
+                        &e,
+                        &out,
+                        CARD_TEMPLATE,
+                        "an exchange card",
+                    ));
+                }
+                let html = String::from_utf8_lossy(&out.out);
                 let mut m = card.as_map().cloned().unwrap_or_default();
                 m.insert("html".into(), Value::safe_string(&html));
                 Ok(Value::from(m))
