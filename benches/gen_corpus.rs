@@ -54,6 +54,10 @@ const HUGO_LAYOUTS: &[(&str, &str)] = &[
         "layouts/partials/year-nav.html",
         include_str!("hugo/layouts/partials/year-nav.html"),
     ),
+    (
+        "layouts/partials/pager.html",
+        include_str!("hugo/layouts/partials/pager.html"),
+    ),
 ];
 
 // ---------------------------------------------------------------------------
@@ -981,5 +985,28 @@ mod tests {
         }
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+    }
+
+    /// Every file under benches/hugo/layouts must be embedded.
+    #[test]
+    fn all_hugo_layouts_embedded() {
+        fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
+            for entry in fs::read_dir(dir).expect("read layouts dir") {
+                let path = entry.expect("dir entry").path();
+                if path.is_dir() {
+                    walk(&path, base, out);
+                } else {
+                    let rel = path.strip_prefix(base).expect("under base");
+                    out.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/hugo");
+        let mut on_disk = Vec::new();
+        walk(&base.join("layouts"), &base, &mut on_disk);
+        on_disk.sort();
+        let mut embedded: Vec<String> = HUGO_LAYOUTS.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
     }
 }
