@@ -8,8 +8,10 @@
 //! the counts in the footer) goes into the site fingerprint, which every
 //! page includes. This module renders nothing.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use rustc_hash::FxHasher;
 
 use super::routes::{Page, PageKind};
 use crate::model::{Exchange, Site};
@@ -17,19 +19,23 @@ use crate::model::{Exchange, Site};
 /// Fingerprints of the parts of a site that pages read.
 pub struct Fingerprints {
     site: u64,
+    /// What each exchange's card shows (everything but body and sources).
     exchanges: Vec<u64>,
+    /// What only each exchange's own page shows: body and sources.
+    bodies: Vec<u64>,
     officials: Vec<u64>,
     issues: Vec<u64>,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     value.hash(&mut h);
     h.finish()
 }
 
-fn exchange_fp(e: &Exchange) -> u64 {
-    let mut h = DefaultHasher::new();
+/// Everything an exchange's card shows.
+fn card_fp(e: &Exchange) -> u64 {
+    let mut h = FxHasher::default();
     (
         &e.slug,
         &e.title,
@@ -37,6 +43,7 @@ fn exchange_fp(e: &Exchange) -> u64 {
         e.end_date,
         &e.format,
         &e.location,
+        &e.summary,
     )
         .hash(&mut h);
     for p in &e.participants {
@@ -45,7 +52,13 @@ fn exchange_fp(e: &Exchange) -> u64 {
     for i in &e.issues {
         (&i.slug, i.target).hash(&mut h);
     }
-    (&e.summary, &*e.body).hash(&mut h);
+    h.finish()
+}
+
+/// What only the exchange's own page shows.
+fn body_fp(e: &Exchange) -> u64 {
+    let mut h = FxHasher::default();
+    e.body.hash(&mut h);
     for (s, _) in &e.sources {
         (&s.title, &s.url).hash(&mut h);
     }
@@ -56,7 +69,7 @@ impl Fingerprints {
     /// Fingerprints `site`; `templates` identifies the template set in use.
     pub fn new(site: &Site, templates: u64) -> Fingerprints {
         let c = &site.config;
-        let mut h = DefaultHasher::new();
+        let mut h = FxHasher::default();
         templates.hash(&mut h);
         (
             &c.title,
@@ -91,7 +104,8 @@ impl Fingerprints {
         }
         Fingerprints {
             site: h.finish(),
-            exchanges: site.exchanges.iter().map(exchange_fp).collect(),
+            exchanges: site.exchanges.par_iter().map(card_fp).collect(),
+            bodies: site.exchanges.par_iter().map(body_fp).collect(),
             officials: site.officials.iter().map(|o| hash_of(&*o.body)).collect(),
             issues: site.issues.iter().map(|i| hash_of(&*i.body)).collect(),
         }
@@ -104,9 +118,9 @@ impl Fingerprints {
 
     /// The fingerprint of everything `page` reads.
     pub fn page(&self, site: &Site, page: &Page) -> u64 {
-        let mut h = DefaultHasher::new();
+        let mut h = FxHasher::default();
         (self.site, page.kind.name(), page.index, page.number).hash(&mut h);
-        let list = |h: &mut DefaultHasher, ids: &[usize]| {
+        let list = |h: &mut FxHasher, ids: &[usize]| {
             for &i in ids {
                 (i, self.exchanges[i]).hash(h);
             }
@@ -119,6 +133,7 @@ impl Fingerprints {
             PageKind::Year => list(&mut h, page.list(site).0),
             PageKind::Exchange => {
                 let i = page.index;
+                self.bodies[i].hash(&mut h);
                 let lo = i.saturating_sub(1);
                 let hi = (i + 2).min(site.exchanges.len());
                 list(&mut h, &(lo..hi).collect::<Vec<_>>());
@@ -140,7 +155,7 @@ impl Fingerprints {
 
 /// A fingerprint of a template set.
 pub fn templates_fp<'a>(sources: impl Iterator<Item = (&'a str, &'a str)>) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     for (name, text) in sources {
         (name, text).hash(&mut h);
     }
