@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 cargo test --all-targets
 if [ -f tests/browser/package.json ]; then
   if [ -x /usr/bin/chromium ] && [ -d tests/browser/node_modules ]; then
-    cargo build --bin detente
-    (cd tests/browser && DETENTE_BIN="$PWD/../../target/debug/detente" npm test)
+    # `cargo test` above built the debug binary.
+    bin="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/debug/detente"
+    (cd tests/browser && DETENTE_BIN="$bin" npm test)
   elif [ "${CI:-}" = "true" ]; then
     echo "browser tests need /usr/bin/chromium and tests/browser/node_modules (run .ci/run)" >&2
     exit 1
