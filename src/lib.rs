@@ -9,12 +9,16 @@
 // Diagnostics travel in `Err` only on the cold path of a failed build.
 #![allow(clippy::result_large_err)]
 
+pub mod assets;
 pub mod cmd;
 pub mod config;
 pub mod embedded;
 pub mod error;
+pub mod exports;
+pub mod feeds;
 pub mod frontmatter;
 pub mod interrupt;
+pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -22,6 +26,9 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
+pub mod sitemap;
 pub mod statics;
 pub mod suggest;
+pub mod urls;
 pub mod validate;
+pub mod xml;

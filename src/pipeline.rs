@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::assets::Assets;
 use crate::error::{Diagnostic, Error, Result};
 use crate::interrupt;
 use crate::load;
@@ -16,8 +17,10 @@ use crate::model::Site;
 use crate::output::{self, Writer};
 use crate::render::values::UrlStyle;
 use crate::render::{Renderer, routes, templates};
-use crate::statics;
+use crate::statics::{self, StaticFile};
+use crate::urls::Urls;
 use crate::validate;
+use crate::{exports, feeds, sitemap};
 
 /// What `detente build` was asked to do.
 #[derive(Debug, Clone)]
@@ -78,8 +81,8 @@ pub fn prepare(
 pub fn check(root: &Path, drafts: bool) -> Result<Report> {
     let start = Instant::now();
     let (site, warnings) = prepare(root, drafts, None)?;
-    let (tera, origin) = templates::load(root).map_err(Error::Site)?;
-    let renderer = Renderer::new(&site, tera, origin, UrlStyle::Pretty).map_err(Error::one)?;
+    let statics = statics::collect(root).map_err(Error::Site)?;
+    let (renderer, _) = renderer(&site, root, &statics, UrlStyle::Pretty)?;
     let pages = routes::all_pages(&site);
     let errors: Vec<Diagnostic> = pages
         .par_iter()
@@ -88,7 +91,6 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
     if !errors.is_empty() {
         return Err(Error::Site(dedupe(errors)));
     }
-    statics::collect(root).map_err(Error::Site)?;
     Ok(Report {
         pages: pages.len(),
         output: output::Stats::default(),
@@ -104,14 +106,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     check_output_location(&opts.root, &opts.output)?;
     let (site, warnings) = prepare(&opts.root, opts.drafts, opts.base_url.as_deref())?;
     interrupt::check()?;
-    let (tera, origin) = templates::load(&opts.root).map_err(Error::Site)?;
     let statics = statics::collect(&opts.root).map_err(Error::Site)?;
     interrupt::check()?;
-    let renderer = Renderer::new(&site, tera, origin, opts.style).map_err(Error::one)?;
+    let (renderer, assets) = renderer(&site, &opts.root, &statics, opts.style)?;
     let pages = routes::all_pages(&site);
 
     let writer = Writer::begin(&opts.output)?;
-    let result = write_all(&writer, &renderer, &pages, &statics);
+    let result = write_all(&writer, &renderer, &pages, &statics, &assets);
     match result {
         Ok(()) => {
             let stats = writer.commit()?;
@@ -129,11 +130,51 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     }
 }
 
+/// The renderer of one build, with the values every page receives besides
+/// the site's: `assets` (hashed asset URLs) and `data_files`.
+fn renderer<'a>(
+    site: &'a Site,
+    root: &Path,
+    statics: &[StaticFile],
+    style: UrlStyle,
+) -> Result<(Renderer<'a>, Assets)> {
+    let (tera, origin) = templates::load(root).map_err(Error::Site)?;
+    let assets = Assets::build(statics)?;
+    let mut renderer = Renderer::new(site, tera, origin, style).map_err(Error::one)?;
+    set_globals(&mut renderer, &assets);
+    Ok((renderer, assets))
+}
+
+/// Gives every page of `renderer` the values it receives besides the
+/// site's: `assets` (hashed asset URLs) and `data_files`.
+pub fn set_globals(renderer: &mut Renderer, assets: &Assets) {
+    renderer.set_global("assets", assets.value());
+    renderer.set_global("data_files", exports::value());
+}
+
+/// The files built from the model beside the pages: feeds, sitemap and
+/// robots.txt, the data files, and the hashed copies of assets.
+pub fn leaves(
+    site: &Site,
+    pages: &[routes::Page],
+    statics: &[StaticFile],
+    assets: &Assets,
+) -> Vec<(String, Vec<u8>)> {
+    let urls = Urls::new(&site.config);
+    let own_robots = statics.iter().any(|f| f.rel == sitemap::ROBOTS);
+    let mut out = feeds::files(site, &urls);
+    out.extend(sitemap::files(site, &urls, pages, own_robots));
+    out.extend(exports::files(site, &urls));
+    out.extend(assets.files().iter().cloned());
+    out
+}
+
 fn write_all(
     writer: &Writer,
     renderer: &Renderer,
     pages: &[routes::Page],
-    statics: &[statics::StaticFile],
+    statics: &[StaticFile],
+    assets: &Assets,
 ) -> Result<()> {
     let site = renderer.site;
     let page_errors: Vec<Error> = pages
@@ -152,10 +193,19 @@ fn write_all(
         .par_iter()
         .filter_map(|f| f.read().and_then(|bytes| writer.put(&f.rel, &bytes)).err())
         .collect();
+    let leaf_errors: Vec<Error> = leaves(site, pages, statics, assets)
+        .par_iter()
+        .filter_map(|(rel, bytes)| writer.put(rel, bytes).err())
+        .collect();
     // A render cut short by a signal reports as an interruption, not as
     // an error in its template.
     interrupt::check()?;
-    merge(page_errors.into_iter().chain(static_errors))
+    merge(
+        page_errors
+            .into_iter()
+            .chain(static_errors)
+            .chain(leaf_errors),
+    )
 }
 
 /// Folds many errors into one: site diagnostics together, else the first.

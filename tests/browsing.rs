@@ -114,7 +114,17 @@ fn shipped_site_charts_every_exchange_and_indexes_it() {
 
     // The home page carries the filter form and its script.
     assert!(home.contains("<form id=\"filter\""));
-    assert!(home.contains("<script src=\"./timeline.js\" defer></script>"));
+    // The script is linked under its content-hashed name (`timeline.<hash>.js`).
+    let script = home
+        .split("<script src=\"./")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a script tag");
+    assert!(
+        script.starts_with("timeline.") && script.ends_with(".js") && script.len() == 28,
+        "{script}"
+    );
+    assert!(out.join(script).is_file());
     assert!(home.contains("data-index=\"./search-index.js\""));
     assert!(out.join("timeline.js").is_file());
 }

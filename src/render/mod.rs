@@ -7,6 +7,7 @@
 mod browse;
 pub mod charts;
 pub mod deps;
+pub mod head;
 pub mod routes;
 pub mod search;
 pub mod templates;
@@ -139,16 +140,15 @@ impl<'a> Renderer<'a> {
                 ("matrix", s(&self.style.url("who-met-whom/"))),
             ]),
         );
-        ctx.insert_value(
-            "page",
-            map([
-                ("kind", s(page.kind.name())),
-                ("path", s(path)),
-                ("url", s(&url)),
-                ("permalink", s(&permalink)),
-                ("number", Value::from(page.number)),
-            ]),
-        );
+        let mut page_value = BTreeMap::from([
+            ("kind", s(page.kind.name())),
+            ("path", s(path)),
+            ("url", s(&url)),
+            ("permalink", s(&permalink)),
+            ("number", Value::from(page.number)),
+        ]);
+        page_value.extend(head::values(self.site, page));
+        ctx.insert_value("page", Value::from(page_value));
         for (k, v) in &self.globals {
             ctx.insert_value(*k, v.clone());
         }

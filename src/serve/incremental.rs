@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tera::Tera;
 
+use crate::assets::Assets;
 use crate::config::{self, Config};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, Doc, ExchangeFront, IssueFront, Kind, Loaded, OfficialFront};
@@ -24,8 +25,8 @@ use crate::render::deps::Fingerprints;
 use crate::render::templates::{self, Origin};
 use crate::render::values::UrlStyle;
 use crate::render::{Renderer, routes};
-use crate::statics;
 use crate::validate;
+use crate::{pipeline, statics};
 
 /// An entry as last read: parsed, or the problem that stopped it.
 type Entry<F> = std::result::Result<Doc<F>, Diagnostic>;
@@ -49,6 +50,8 @@ pub struct Session {
     /// Each exchange's finished card, by slug, with the fingerprint of
     /// what it was made from.
     cards: HashMap<String, (u64, tera::Value)>,
+    /// Feeds, sitemap, data files and hashed assets written so far.
+    leaves: BTreeSet<String>,
 }
 
 /// What one rebuild did.
@@ -77,6 +80,7 @@ impl Session {
             pages: HashMap::new(),
             statics: BTreeSet::new(),
             cards: HashMap::new(),
+            leaves: BTreeSet::new(),
         };
         s.reread_all_entries();
         s
@@ -192,15 +196,18 @@ impl Session {
         }
         let (tera, origin, templates_fp) = self.templates.clone().map_err(Error::Site)?;
         let statics = statics::collect(&self.root).map_err(Error::Site)?;
-        let fingerprints = Fingerprints::new(&site, templates_fp);
+        let assets = Assets::build(&statics)?;
+        // Pages link hashed asset names: a changed asset changes every page.
+        let fingerprints = Fingerprints::new(&site, templates_fp ^ assets.fingerprint());
         let cache = &self.cards;
-        let renderer = Renderer::reusing(&site, tera, origin, UrlStyle::Pretty, |i| {
+        let mut renderer = Renderer::reusing(&site, tera, origin, UrlStyle::Pretty, |i| {
             cache
                 .get(&site.exchanges[i].slug)
                 .filter(|(fp, _)| *fp == fingerprints.card(i))
                 .map(|(_, card)| card.clone())
         })
         .map_err(Error::one)?;
+        pipeline::set_globals(&mut renderer, &assets);
         let pages = routes::all_pages(&site);
         let planned: Vec<(String, u64, &routes::Page)> = pages
             .par_iter()
@@ -256,6 +263,15 @@ impl Session {
         for old in self.statics.iter().filter(|s| !static_paths.contains(*s)) {
             writer.remove(old);
         }
+        // Feeds, sitemap, data files, hashed assets: unchanged bytes are not rewritten.
+        let leaves = pipeline::leaves(&site, &pages, &statics, &assets);
+        let leaf_paths: BTreeSet<String> = leaves.iter().map(|(p, _)| p.clone()).collect();
+        for (rel, bytes) in &leaves {
+            writer.put(rel, bytes)?;
+        }
+        for old in self.leaves.iter().filter(|l| !leaf_paths.contains(*l)) {
+            writer.remove(old);
+        }
         let stats = writer.commit()?;
         self.pages = planned.iter().map(|(f, fp, _)| (f.clone(), *fp)).collect();
         self.statics = static_paths;
@@ -270,6 +286,7 @@ impl Session {
                 )
             })
             .collect();
+        self.leaves = leaf_paths;
         Ok(Rebuilt {
             rendered: dirty.len(),
             written: stats.written,

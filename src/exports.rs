@@ -1,0 +1,570 @@
+//! The timeline as open data, beside the HTML: `exchanges.json`,
+//! `timeline.json` (TimelineJS3), `exchanges.csv` (RFC 4180) and
+//! `calendar.ics` (RFC 5545).
+//!
+//! Owns the table of data files ([`FILES`], which the footer lists) and
+//! each format's shape and escaping rules. Every file is built from the
+//! model alone, in a stable order, with no build time in it, so it only
+//! changes when the content does. Returns `(path, bytes)` pairs; writes
+//! nothing.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use tera::Value;
+
+use crate::model::{Exchange, Site};
+use crate::render::routes::{Page, PageKind};
+use crate::render::values::{display_range, map, role_title, s};
+use crate::urls::Urls;
+
+/// One data file: where it lives, how the footer names it, its media type.
+#[derive(Debug, Clone, Copy)]
+pub struct DataFile {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub media_type: &'static str,
+    pub title: &'static str,
+    build: fn(&Site, &Urls) -> Vec<u8>,
+}
+
+/// Every data file, in the order the footer lists them.
+pub const FILES: &[DataFile] = &[
+    DataFile {
+        path: "exchanges.json",
+        label: "JSON",
+        media_type: "application/json",
+        title: "Every exchange as JSON",
+        build: exchanges_json,
+    },
+    DataFile {
+        path: "timeline.json",
+        label: "TimelineJS",
+        media_type: "application/json",
+        title: "The timeline in the TimelineJS3 format",
+        build: timeline_json,
+    },
+    DataFile {
+        path: "exchanges.csv",
+        label: "CSV",
+        media_type: "text/csv",
+        title: "One row per exchange (RFC 4180)",
+        build: exchanges_csv,
+    },
+    DataFile {
+        path: "calendar.ics",
+        label: "iCalendar",
+        media_type: "text/calendar",
+        title: "Every exchange as a calendar event (RFC 5545)",
+        build: calendar_ics,
+    },
+];
+
+/// Every data file as `(path, bytes)`.
+pub fn files(site: &Site, urls: &Urls) -> Vec<(String, Vec<u8>)> {
+    FILES
+        .iter()
+        .map(|f| (f.path.to_string(), (f.build)(site, urls)))
+        .collect()
+}
+
+/// The `data_files` template value: `[{url, label, type, title}]`, URLs
+/// relative to the site root.
+pub fn value() -> Value {
+    Value::from(
+        FILES
+            .iter()
+            .map(|f| {
+                map([
+                    ("url", s(f.path)),
+                    ("label", s(f.label)),
+                    ("type", s(f.media_type)),
+                    ("title", s(f.title)),
+                ])
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn exchange_url(site: &Site, urls: &Urls, i: usize) -> String {
+    urls.absolute(&Page::new(PageKind::Exchange, i).path(site))
+}
+
+/// An official as they took part in one exchange.
+struct Taking<'a> {
+    slug: &'a str,
+    name: &'a str,
+    country: &'a str,
+    role: String,
+    index: usize,
+}
+
+fn taking_part<'a>(site: &'a Site, e: &Exchange) -> Vec<Taking<'a>> {
+    e.officials()
+        .map(|o| {
+            let off = &site.officials[o];
+            Taking {
+                slug: &off.slug,
+                name: &off.name,
+                country: &off.country,
+                role: role_title(site, e, o),
+                index: o,
+            }
+        })
+        .collect()
+}
+
+// ---- exchanges.json ----
+
+#[derive(Serialize)]
+struct JsonSite<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    count: usize,
+    exchanges: Vec<JsonExchange<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonExchange<'a> {
+    slug: &'a str,
+    title: &'a str,
+    date: String,
+    end_date: Option<String>,
+    format: &'a str,
+    location: Option<&'a str>,
+    summary: &'a str,
+    url: String,
+    officials: Vec<JsonOfficial<'a>>,
+    issues: Vec<JsonRef<'a>>,
+    sources: Vec<JsonSource<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonOfficial<'a> {
+    slug: &'a str,
+    name: &'a str,
+    country: &'a str,
+    country_name: &'a str,
+    /// The role held on the exchange's date, if known.
+    role: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct JsonRef<'a> {
+    slug: &'a str,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct JsonSource<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+fn exchanges_json(site: &Site, urls: &Urls) -> Vec<u8> {
+    let exchanges = site
+        .exchanges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| JsonExchange {
+            slug: &e.slug,
+            title: &e.title,
+            date: e.date.to_string(),
+            end_date: e.end_date.map(|d| d.to_string()),
+            format: &e.format,
+            location: e.location.as_deref(),
+            summary: &e.summary,
+            url: exchange_url(site, urls, i),
+            officials: taking_part(site, e)
+                .into_iter()
+                .map(|t| JsonOfficial {
+                    slug: t.slug,
+                    name: t.name,
+                    country: t.country,
+                    country_name: site
+                        .config
+                        .country(t.country)
+                        .map_or(t.country, |c| c.name.as_str()),
+                    role: (!t.role.is_empty()).then_some(t.role),
+                    url: urls.absolute(&Page::new(PageKind::Official, t.index).path(site)),
+                })
+                .collect(),
+            issues: e
+                .issue_ids()
+                .map(|x| JsonRef {
+                    slug: &site.issues[x].slug,
+                    name: &site.issues[x].name,
+                    url: urls.absolute(&Page::new(PageKind::Issue, x).path(site)),
+                })
+                .collect(),
+            sources: e
+                .sources
+                .iter()
+                .map(|(src, _)| JsonSource {
+                    title: &src.title,
+                    url: &src.url,
+                })
+                .collect(),
+        })
+        .collect();
+    let doc = JsonSite {
+        title: &site.config.title,
+        description: &site.config.description,
+        url: urls.absolute(""),
+        count: site.exchanges.len(),
+        exchanges,
+    };
+    json_bytes(&doc)
+}
+
+fn json_bytes(doc: &impl Serialize) -> Vec<u8> {
+    // Serializing plain structs of strings cannot fail.
+    let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+// ---- timeline.json (TimelineJS3) ----
+
+#[derive(Serialize)]
+struct Timeline {
+    title: Slide,
+    events: Vec<Slide>,
+    scale: &'static str,
+}
+
+#[derive(Serialize)]
+struct Slide {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_date: Option<TlDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_date: Option<TlDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_date: Option<String>,
+    text: TlText,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unique_id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TlDate {
+    year: i32,
+    month: u32,
+    day: u32,
+}
+
+#[derive(Serialize)]
+struct TlText {
+    headline: String,
+    text: String,
+}
+
+impl From<NaiveDate> for TlDate {
+    fn from(d: NaiveDate) -> TlDate {
+        TlDate {
+            year: d.year(),
+            month: d.month(),
+            day: d.day(),
+        }
+    }
+}
+
+/// Text for TimelineJS, which shows headlines and texts as HTML.
+fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn timeline_json(site: &Site, urls: &Urls) -> Vec<u8> {
+    // Oldest first, the order a timeline reads in.
+    let events = site
+        .exchanges
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, e)| {
+            let mut text = String::new();
+            if !e.summary.is_empty() {
+                text.push_str(&format!("<p>{}</p>", html(&e.summary)));
+            }
+            let people: Vec<String> = taking_part(site, e)
+                .iter()
+                .map(|t| {
+                    if t.role.is_empty() {
+                        html(t.name)
+                    } else {
+                        format!("{} ({})", html(t.name), html(&t.role))
+                    }
+                })
+                .collect();
+            if !people.is_empty() {
+                text.push_str(&format!("<p>{}</p>", people.join(", ")));
+            }
+            text.push_str(&format!(
+                "<p><a href=\"{}\">Read more</a></p>",
+                html(&exchange_url(site, urls, i))
+            ));
+            Slide {
+                start_date: Some(e.date.into()),
+                end_date: e.end_date.filter(|&d| d > e.date).map(TlDate::from),
+                display_date: Some(display_range(e.date, e.end_date)),
+                text: TlText {
+                    headline: html(&e.title),
+                    text,
+                },
+                group: Some(e.format.clone()),
+                unique_id: Some(e.slug.clone()),
+            }
+        })
+        .collect();
+    let doc = Timeline {
+        title: Slide {
+            start_date: None,
+            end_date: None,
+            display_date: None,
+            text: TlText {
+                headline: html(&site.config.title),
+                text: html(&site.config.description),
+            },
+            group: None,
+            unique_id: None,
+        },
+        events,
+        scale: "human",
+    };
+    json_bytes(&doc)
+}
+
+// ---- exchanges.csv (RFC 4180) ----
+
+/// The CSV header; multi-valued columns join their values with `; `.
+pub const CSV_COLUMNS: &[&str] = &[
+    "slug",
+    "date",
+    "end_date",
+    "title",
+    "format",
+    "location",
+    "officials",
+    "official_names",
+    "roles",
+    "countries",
+    "issues",
+    "issue_names",
+    "summary",
+    "url",
+];
+
+/// One CSV field, quoted when it holds a comma, quote or line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn csv_row(out: &mut String, fields: &[String]) {
+    let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    out.push_str(&row.join(","));
+    out.push_str("\r\n");
+}
+
+fn exchanges_csv(site: &Site, urls: &Urls) -> Vec<u8> {
+    let mut out = String::new();
+    csv_row(
+        &mut out,
+        &CSV_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+    );
+    for (i, e) in site.exchanges.iter().enumerate() {
+        let people = taking_part(site, e);
+        let join =
+            |f: &dyn Fn(&Taking) -> String| people.iter().map(f).collect::<Vec<_>>().join("; ");
+        let issues: Vec<usize> = e.issue_ids().collect();
+        csv_row(
+            &mut out,
+            &[
+                e.slug.clone(),
+                e.date.to_string(),
+                e.end_date.map(|d| d.to_string()).unwrap_or_default(),
+                e.title.clone(),
+                e.format.clone(),
+                e.location.clone().unwrap_or_default(),
+                join(&|t| t.slug.to_string()),
+                join(&|t| t.name.to_string()),
+                join(&|t| t.role.clone()),
+                join(&|t| t.country.to_string()),
+                issues
+                    .iter()
+                    .map(|&x| site.issues[x].slug.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                issues
+                    .iter()
+                    .map(|&x| site.issues[x].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                e.summary.clone(),
+                exchange_url(site, urls, i),
+            ],
+        );
+    }
+    out.into_bytes()
+}
+
+// ---- calendar.ics (RFC 5545) ----
+
+/// TEXT escaping of RFC 5545 §3.3.11.
+fn ics_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A content line, folded so no line is longer than 75 octets (§3.1),
+/// never inside a UTF-8 character, ended by CRLF.
+fn ics_line(out: &mut String, line: &str) {
+    let mut width = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if width + n > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += n;
+    }
+    out.push_str("\r\n");
+}
+
+fn ics_date(d: NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+fn calendar_ics(site: &Site, urls: &Urls) -> Vec<u8> {
+    let host = match urls.host() {
+        "" => "detente.invalid",
+        h => h,
+    };
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//detente//detente static site generator//EN".to_string(),
+        "CALSCALE:GREGORIAN".to_string(),
+        "METHOD:PUBLISH".to_string(),
+        format!("X-WR-CALNAME:{}", ics_text(&site.config.title)),
+        format!("X-WR-CALDESC:{}", ics_text(&site.config.description)),
+    ] {
+        ics_line(&mut out, &line);
+    }
+    for (i, e) in site.exchanges.iter().enumerate() {
+        let url = exchange_url(site, urls, i);
+        let last = crate::feeds::last_day(e);
+        // DTEND of an all-day event is the day after the last one.
+        let end = last.succ_opt().unwrap_or(last);
+        let people: Vec<String> = taking_part(site, e)
+            .iter()
+            .map(|t| {
+                if t.role.is_empty() {
+                    t.name.to_string()
+                } else {
+                    format!("{} ({})", t.name, t.role)
+                }
+            })
+            .collect();
+        let mut description = e.summary.clone();
+        if !people.is_empty() {
+            description.push_str(&format!("\n\nOfficials: {}", people.join(", ")));
+        }
+        description.push_str(&format!("\n\n{url}"));
+        let mut lines = vec![
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{}@{host}", e.slug),
+            // The content's own date, not the build's: the file stays stable.
+            format!("DTSTAMP:{}T000000Z", ics_date(e.date)),
+            format!("DTSTART;VALUE=DATE:{}", ics_date(e.date)),
+            format!("DTEND;VALUE=DATE:{}", ics_date(end)),
+            format!("SUMMARY:{}", ics_text(&e.title)),
+            format!("DESCRIPTION:{}", ics_text(&description)),
+        ];
+        if let Some(loc) = &e.location {
+            lines.push(format!("LOCATION:{}", ics_text(loc)));
+        }
+        let categories: Vec<String> = e
+            .issue_ids()
+            .map(|x| ics_text(&site.issues[x].name))
+            .collect();
+        if !categories.is_empty() {
+            lines.push(format!("CATEGORIES:{}", categories.join(",")));
+        }
+        lines.push(format!("URL:{url}"));
+        lines.push("TRANSP:TRANSPARENT".to_string());
+        lines.push("END:VEVENT".to_string());
+        for line in &lines {
+            ics_line(&mut out, line);
+        }
+    }
+    ics_line(&mut out, "END:VCALENDAR");
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_what_needs_it() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn ics_text_escapes_separators() {
+        assert_eq!(ics_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn ics_lines_fold_at_75_octets_on_character_boundaries() {
+        let mut out = String::new();
+        let long = format!("SUMMARY:{}", "é".repeat(100));
+        ics_line(&mut out, &long);
+        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+        let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, long);
+        let mut short = String::new();
+        ics_line(&mut short, "VERSION:2.0");
+        assert_eq!(short, "VERSION:2.0\r\n");
+    }
+}

@@ -1,0 +1,256 @@
+//! Atom feeds (RFC 4287) of the newest exchanges: the whole site's
+//! `feed.xml`, and one per official and per issue beside their pages.
+//!
+//! Owns which feeds exist ([`Scope`]), where each lives, which pages link
+//! to which ([`for_page`]), and the Atom documents themselves. Every date
+//! comes from the content (no build time), so a feed only changes when its
+//! exchanges do. It reads the model and returns `(path, bytes)` pairs; it
+//! writes nothing.
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::markdown::{self, RenderOptions};
+use crate::model::{Exchange, Site};
+use crate::render::routes::{Page, PageKind};
+use crate::urls::Urls;
+use crate::xml::escape;
+
+/// How many of the newest exchanges the site's feed holds.
+pub const LIMIT: usize = 50;
+
+/// How many an official's or an issue's feed holds: there are many of
+/// those, and each entry carries the whole account.
+pub const LIMIT_EACH: usize = 20;
+
+/// The media type feeds are linked with.
+pub const MEDIA_TYPE: &str = "application/atom+xml";
+
+/// One feed: the exchanges it follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Site,
+    Official(usize),
+    Issue(usize),
+}
+
+impl Scope {
+    /// The feed's file, relative to the site root.
+    pub fn path(self, site: &Site) -> String {
+        format!("{}feed.xml", self.page_path(site))
+    }
+
+    /// The page the feed mirrors, relative to the site root.
+    pub fn page_path(self, site: &Site) -> String {
+        match self {
+            Scope::Site => String::new(),
+            Scope::Official(i) => Page::new(PageKind::Official, i).path(site),
+            Scope::Issue(i) => Page::new(PageKind::Issue, i).path(site),
+        }
+    }
+
+    pub fn title(self, site: &Site) -> String {
+        let site_title = &site.config.title;
+        match self {
+            Scope::Site => site_title.clone(),
+            Scope::Official(i) => format!("{} · {site_title}", site.officials[i].name),
+            Scope::Issue(i) => format!("{} · {site_title}", site.issues[i].name),
+        }
+    }
+
+    fn subtitle(self, site: &Site) -> String {
+        match self {
+            Scope::Site => site.config.description.clone(),
+            Scope::Official(i) => format!(
+                "High-level exchanges with {}, newest first.",
+                site.officials[i].name
+            ),
+            Scope::Issue(i) => format!(
+                "High-level exchanges that touched {}, newest first.",
+                site.issues[i].name
+            ),
+        }
+    }
+
+    /// How many entries the feed shows.
+    pub fn limit(self) -> usize {
+        match self {
+            Scope::Site => LIMIT,
+            _ => LIMIT_EACH,
+        }
+    }
+
+    /// Every exchange the feed follows, newest first (it shows the first [`Scope::limit`]).
+    pub fn exchanges(self, site: &Site) -> Vec<usize> {
+        match self {
+            Scope::Site => (0..site.exchanges.len()).collect(),
+            Scope::Official(i) => site.by_official[i].clone(),
+            Scope::Issue(i) => site.by_issue[i].clone(),
+        }
+    }
+}
+
+/// Every feed of the site, in a stable order.
+pub fn all(site: &Site) -> Vec<Scope> {
+    std::iter::once(Scope::Site)
+        .chain((0..site.officials.len()).map(Scope::Official))
+        .chain((0..site.issues.len()).map(Scope::Issue))
+        .collect()
+}
+
+/// The feeds a page links to, most specific first: an official's or an
+/// issue's own feed (on every page of its list), then the site's.
+pub fn for_page(page: &Page) -> Vec<Scope> {
+    let own = match page.kind {
+        PageKind::Official => Some(Scope::Official(page.index)),
+        PageKind::Issue => Some(Scope::Issue(page.index)),
+        _ => None,
+    };
+    own.into_iter()
+        .chain(std::iter::once(Scope::Site))
+        .collect()
+}
+
+/// Every feed as `(path, bytes)`.
+pub fn files(site: &Site, urls: &Urls) -> Vec<(String, Vec<u8>)> {
+    all(site)
+        .par_iter()
+        .map(|&scope| (scope.path(site), render(site, urls, scope).into_bytes()))
+        .collect()
+}
+
+/// `2023-06-18T00:00:00Z`: a content date as an Atom date.
+fn timestamp(d: NaiveDate) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+/// The date an exchange was last current: its last day.
+pub fn last_day(e: &Exchange) -> NaiveDate {
+    e.end_date.unwrap_or(e.date).max(e.date)
+}
+
+/// An Atom id: the absolute URL, or a URN when the site has no `base_url`.
+fn id(urls: &Urls, path: &str) -> String {
+    if urls.is_absolute() {
+        urls.absolute(path)
+    } else {
+        format!("urn:detente:{path}")
+    }
+}
+
+/// One feed as an Atom document.
+pub fn render(site: &Site, urls: &Urls, scope: Scope) -> String {
+    let ids = scope.exchanges(site);
+    let shown = &ids[..ids.len().min(scope.limit())];
+    // The feed is as new as its newest exchange; an empty one as the site.
+    let updated = shown
+        .iter()
+        .map(|&i| last_day(&site.exchanges[i]))
+        .max()
+        .or_else(|| site.exchanges.iter().map(last_day).max())
+        .unwrap_or_default();
+    let path = scope.path(site);
+    let page = scope.page_path(site);
+    let mut x = String::with_capacity(4096 + shown.len() * 4096);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        escape(&site.config.language)
+    ));
+    x.push_str(&format!(
+        "  <title>{}</title>\n",
+        escape(&scope.title(site))
+    ));
+    let subtitle = scope.subtitle(site);
+    if !subtitle.is_empty() {
+        x.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(&subtitle)));
+    }
+    x.push_str(&format!("  <id>{}</id>\n", escape(&id(urls, &path))));
+    x.push_str(&format!(
+        "  <link rel=\"self\" type=\"{MEDIA_TYPE}\" href=\"{}\"/>\n",
+        escape(&urls.absolute(&path))
+    ));
+    x.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape(&urls.absolute(&page))
+    ));
+    x.push_str(&format!("  <updated>{}</updated>\n", timestamp(updated)));
+    x.push_str(&format!(
+        "  <author><name>{}</name>{}</author>\n",
+        escape(&site.config.title),
+        if urls.is_absolute() {
+            format!("<uri>{}</uri>", escape(&urls.absolute("")))
+        } else {
+            String::new()
+        }
+    ));
+    x.push_str(&format!(
+        "  <generator version=\"{}\">detente</generator>\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    for &i in shown {
+        entry(&mut x, site, urls, i);
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+fn entry(x: &mut String, site: &Site, urls: &Urls, i: usize) {
+    let e = &site.exchanges[i];
+    let path = Page::new(PageKind::Exchange, i).path(site);
+    let url = urls.absolute(&path);
+    let root = urls.absolute("");
+    let body = markdown::to_html(
+        &e.body,
+        RenderOptions {
+            unsafe_html: site.config.markdown.unsafe_html,
+            root: &root,
+        },
+    );
+    x.push_str("  <entry>\n");
+    x.push_str(&format!("    <title>{}</title>\n", escape(&e.title)));
+    x.push_str(&format!(
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape(&url)
+    ));
+    x.push_str(&format!("    <id>{}</id>\n", escape(&id(urls, &path))));
+    x.push_str(&format!(
+        "    <published>{}</published>\n",
+        timestamp(e.date)
+    ));
+    x.push_str(&format!(
+        "    <updated>{}</updated>\n",
+        timestamp(last_day(e))
+    ));
+    // Officials and issues as categories, each under its own scheme.
+    let officials = e
+        .officials()
+        .map(|o| (&site.officials[o].slug, &site.officials[o].name));
+    let issues = e
+        .issue_ids()
+        .map(|i| (&site.issues[i].slug, &site.issues[i].name));
+    for (scheme, (slug, name)) in officials
+        .map(|c| ("officials/", c))
+        .chain(issues.map(|c| ("issues/", c)))
+    {
+        x.push_str(&format!(
+            "    <category term=\"{}\" scheme=\"{}\" label=\"{}\"/>\n",
+            escape(slug),
+            escape(&urls.absolute(scheme)),
+            escape(name)
+        ));
+    }
+    if !e.summary.is_empty() {
+        x.push_str(&format!("    <summary>{}</summary>\n", escape(&e.summary)));
+    }
+    let base = if urls.is_absolute() {
+        format!(" xml:base=\"{}\"", escape(&url))
+    } else {
+        String::new()
+    };
+    x.push_str(&format!(
+        "    <content type=\"html\"{base}>{}</content>\n",
+        escape(&body)
+    ));
+    x.push_str("  </entry>\n");
+}

@@ -1,0 +1,215 @@
+//! What a page's `<head>` says about it beyond its body: a short title and
+//! a description for social cards (Open Graph, Twitter), the Atom feeds
+//! that cover it, and, on exchange pages, a JSON-LD schema.org `Event`.
+//!
+//! Owns those `page.*` values (see the README's template context). It only
+//! describes pages: which feeds exist is `feeds`' business, absolute URLs
+//! are `urls`'.
+
+use serde_json::json;
+use tera::Value;
+
+use super::routes::{Page, PageKind};
+use super::values::{map, role_title, s};
+use crate::feeds;
+use crate::model::Site;
+use crate::urls::Urls;
+
+/// The extra `page.*` values of one page.
+pub fn values(site: &Site, page: &Page) -> Vec<(&'static str, Value)> {
+    let urls = Urls::new(&site.config);
+    let feeds: Vec<Value> = feeds::for_page(page)
+        .into_iter()
+        .map(|f| {
+            map([
+                ("url", s(&f.path(site))),
+                ("title", s(&f.title(site))),
+                ("type", s(feeds::MEDIA_TYPE)),
+            ])
+        })
+        .collect();
+    let feed_url = feeds
+        .first()
+        .and_then(|f| f.as_map())
+        .and_then(|m| m.get(&"url".into()).cloned())
+        .unwrap_or(Value::none());
+    let mut title = short_title(site, page);
+    if page.number > 1 {
+        title.push_str(&format!(" (page {})", page.number));
+    }
+    let og_type = match page.kind {
+        PageKind::Exchange => "article",
+        PageKind::Official => "profile",
+        _ => "website",
+    };
+    let json_ld = match page.kind {
+        PageKind::Exchange => Value::safe_string(&event_json_ld(site, &urls, page.index)),
+        _ => Value::none(),
+    };
+    vec![
+        ("title", s(&title)),
+        ("description", s(&description(site, page))),
+        ("og_type", s(og_type)),
+        ("feeds", Value::from(feeds)),
+        ("feed_url", feed_url),
+        ("json_ld", json_ld),
+    ]
+}
+
+/// The page's own name, without the site's title.
+fn short_title(site: &Site, page: &Page) -> String {
+    let i = page.index;
+    match page.kind {
+        PageKind::Exchange => site.exchanges[i].title.clone(),
+        PageKind::Official => site.officials[i].name.clone(),
+        PageKind::Issue => site.issues[i].name.clone(),
+        PageKind::Year => format!("Exchanges in {}", site.years[i].year),
+        PageKind::Officials => "Officials".to_string(),
+        PageKind::Issues => "Issues".to_string(),
+        PageKind::NotFound => "Page not found".to_string(),
+        _ => site.config.title.clone(),
+    }
+}
+
+/// One sentence about the page, as the default templates word it.
+fn description(site: &Site, page: &Page) -> String {
+    let i = page.index;
+    let text = match page.kind {
+        PageKind::Exchange => site.exchanges[i].summary.clone(),
+        PageKind::Official => {
+            let o = &site.officials[i];
+            let country = site
+                .config
+                .country(&o.country)
+                .map_or(o.country.as_str(), |c| c.name.as_str());
+            format!(
+                "{} ({country}): {} high-level exchanges.",
+                o.name,
+                site.by_official[i].len()
+            )
+        }
+        PageKind::Issue => format!(
+            "{}: {} high-level exchanges touched this issue.",
+            site.issues[i].name,
+            site.by_issue[i].len()
+        ),
+        PageKind::Year => format!(
+            "{} high-level exchanges in {}.",
+            site.years[i].exchanges.len(),
+            site.years[i].year
+        ),
+        PageKind::Officials => format!(
+            "The {} officials in the timeline, by country.",
+            site.officials.len()
+        ),
+        PageKind::Issues => format!("The {} policy issues in the timeline.", site.issues.len()),
+        _ => String::new(),
+    };
+    if text.is_empty() {
+        site.config.description.clone()
+    } else {
+        text
+    }
+}
+
+/// Whether a format means the officials were not in one room.
+fn is_remote(format: &str) -> bool {
+    ["virtual", "phone", "video", "call", "online"]
+        .iter()
+        .any(|w| format.contains(w))
+}
+
+/// The schema.org `Event` of exchange `i`, as JSON safe to put inside a
+/// `<script>` element: `<`, `>` and `&` are written as `\u003c` etc., so no
+/// string in the content can close the element.
+pub fn event_json_ld(site: &Site, urls: &Urls, i: usize) -> String {
+    let e = &site.exchanges[i];
+    let performers: Vec<serde_json::Value> = e
+        .officials()
+        .map(|o| {
+            let off = &site.officials[o];
+            let mut person = json!({
+                "@type": "Person",
+                "name": off.name,
+                "url": urls.absolute(&Page::new(PageKind::Official, o).path(site)),
+            });
+            let role = role_title(site, e, o);
+            if !role.is_empty() {
+                person["jobTitle"] = json!(role);
+            }
+            if let Some(c) = site.config.country(&off.country) {
+                person["nationality"] = json!({"@type": "Country", "name": c.name});
+            }
+            person
+        })
+        .collect();
+    let remote = is_remote(&e.format);
+    let location = match &e.location {
+        Some(place) => json!({"@type": "Place", "name": place, "address": place}),
+        None => json!({"@type": "VirtualLocation", "name": e.format}),
+    };
+    let about: Vec<serde_json::Value> = e
+        .issue_ids()
+        .map(|x| json!({"@type": "Thing", "name": site.issues[x].name}))
+        .collect();
+    let mut event = json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": e.title,
+        "startDate": e.date.to_string(),
+        "endDate": feeds::last_day(e).to_string(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": if remote {
+            "https://schema.org/OnlineEventAttendanceMode"
+        } else {
+            "https://schema.org/OfflineEventAttendanceMode"
+        },
+        "location": location,
+        "performer": performers,
+        "url": urls.absolute(&Page::new(PageKind::Exchange, i).path(site)),
+    });
+    if !e.summary.is_empty() {
+        event["description"] = json!(e.summary);
+    }
+    if !about.is_empty() {
+        event["about"] = json!(about);
+    }
+    script_safe_json(&event)
+}
+
+/// JSON text that cannot end a `<script>` element or start a comment in it.
+pub fn script_safe_json(v: &serde_json::Value) -> String {
+    let text = serde_json::to_string(v).unwrap_or_else(|_| "{}".to_string());
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_safe_json_cannot_close_the_script() {
+        let v = json!({"name": "</script><script>alert(1)</script> & <!--"});
+        let text = script_safe_json(&v);
+        assert!(!text.contains('<') && !text.contains('>'), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn remote_formats() {
+        assert!(is_remote("virtual") && is_remote("phone"));
+        assert!(!is_remote("in-person") && !is_remote("sidelines"));
+    }
+}

@@ -1,0 +1,1051 @@
+//! Hosting: the shipped site built for the domain root, a subpath and
+//! file://, every link resolved against the built tree; the sitemap, feeds
+//! and data files read back with parsers made for their formats and checked
+//! against the content; deterministic, write-only-changed output.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+const BASE: &str = "https://example.org/";
+const SUB: &str = "https://example.org/timeline/";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn detente(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(args)
+        .output()
+        .expect("run detente")
+}
+
+fn build(root: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().expect("utf-8 path"),
+        "--output",
+        out.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    let o = detente(&args);
+    assert!(
+        o.status.success(),
+        "build {extra:?} failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A copy of the shipped site (content, templates, static) to edit.
+fn copy_site(to: &Path) {
+    for dir in ["content", "templates", "static"] {
+        copy_dir(&repo().join(dir), &to.join(dir));
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+/// Every file of a tree: relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn text(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        tree.get(path)
+            .unwrap_or_else(|| panic!("{path} is missing"))
+            .clone(),
+    )
+    .expect("utf-8")
+}
+
+// ---- the content, read independently of detente ----
+
+#[derive(Debug, Clone)]
+struct Ex {
+    slug: String,
+    title: String,
+    date: String,
+    end_date: Option<String>,
+    format: String,
+    location: Option<String>,
+    officials: Vec<String>,
+    issues: Vec<String>,
+}
+
+impl Ex {
+    fn last_day(&self) -> &str {
+        self.end_date.as_deref().unwrap_or(&self.date)
+    }
+}
+
+fn front(path: &Path) -> toml::Table {
+    let text = std::fs::read_to_string(path).expect("read content");
+    let rest = text.strip_prefix("+++\n").expect("front matter opens");
+    let end = rest.find("\n+++").expect("front matter closes");
+    rest[..end].parse().expect("front matter is TOML")
+}
+
+fn exchanges(root: &Path) -> Vec<Ex> {
+    let mut out: Vec<Ex> = std::fs::read_dir(root.join("content/exchanges"))
+        .expect("exchanges")
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            let t = front(&p);
+            let s = |k: &str| {
+                t.get(k)
+                    .map(|v| v.to_string().trim_matches('"').to_string())
+            };
+            let list = |k: &str| {
+                t.get(k)
+                    .and_then(|v| v.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            Ex {
+                slug: p.file_stem().expect("stem").to_string_lossy().into_owned(),
+                title: t["title"].as_str().expect("title").to_string(),
+                date: s("date").expect("date"),
+                end_date: s("end_date"),
+                format: t["format"].as_str().expect("format").to_string(),
+                location: t
+                    .get("location")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+                officials: list("officials"),
+                issues: list("issues"),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.date.cmp(&a.date).then(a.slug.cmp(&b.slug)));
+    out
+}
+
+fn slugs(root: &Path, kind: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root.join("content").join(kind))
+        .expect("content dir")
+        .flatten()
+        .map(|e| {
+            e.path()
+                .file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+// ---- HTML, read with tl ----
+
+struct Html {
+    links: Vec<String>,
+    ids: HashSet<String>,
+    /// `<meta name|property=… content=…>`
+    meta: BTreeMap<String, Vec<String>>,
+    /// `<link rel=… href=…>` (rel, type, href)
+    head_links: Vec<(String, String, String)>,
+    titles: usize,
+    json_ld: Vec<String>,
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn html(source: &str) -> Html {
+    let dom = tl::parse(source, tl::ParserOptions::default()).expect("HTML parses");
+    let mut h = Html {
+        links: Vec::new(),
+        ids: HashSet::new(),
+        meta: BTreeMap::new(),
+        head_links: Vec::new(),
+        titles: 0,
+        json_ld: Vec::new(),
+    };
+    for node in dom.nodes() {
+        let Some(tag) = node.as_tag() else { continue };
+        let attr = |k: &str| {
+            tag.attributes()
+                .get(k)
+                .flatten()
+                .map(|b| unescape(&b.as_utf8_str()))
+        };
+        let name = tag.name().as_utf8_str().to_ascii_lowercase();
+        for k in ["href", "src"] {
+            if let Some(v) = attr(k) {
+                h.links.push(v);
+            }
+        }
+        if let Some(id) = attr("id") {
+            h.ids.insert(id);
+        }
+        match name.as_str() {
+            "title" => h.titles += 1,
+            "meta" => {
+                if let (Some(key), Some(content)) =
+                    (attr("name").or_else(|| attr("property")), attr("content"))
+                {
+                    h.meta.entry(key).or_default().push(content);
+                }
+            }
+            "link" => h.head_links.push((
+                attr("rel").unwrap_or_default(),
+                attr("type").unwrap_or_default(),
+                attr("href").unwrap_or_default(),
+            )),
+            "script" if attr("type").as_deref() == Some("application/ld+json") => {
+                h.json_ld.push(tag.inner_html(dom.parser()).to_string());
+            }
+            _ => {}
+        }
+    }
+    h
+}
+
+// ---- resolving links against a tree ----
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Root,
+    Sub,
+    Files,
+}
+
+impl Mode {
+    fn base(self) -> &'static str {
+        match self {
+            Mode::Sub => SUB,
+            _ => BASE,
+        }
+    }
+    fn args(self) -> Vec<&'static str> {
+        match self {
+            Mode::Root => vec![],
+            Mode::Sub => vec!["--base-url", SUB],
+            Mode::Files => vec!["--file-urls"],
+        }
+    }
+}
+
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if (path.ends_with('/') || path.ends_with("..")) && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// Resolves `link` on page `page`; returns the file it reaches, or why not.
+/// `None` for links to other sites.
+fn resolve(
+    mode: Mode,
+    files: &BTreeMap<String, Vec<u8>>,
+    ids: &BTreeMap<String, HashSet<String>>,
+    page: &str,
+    link: &str,
+) -> Option<Result<String, String>> {
+    let (target, fragment) = link.split_once('#').unwrap_or((link, ""));
+    let base = mode.base();
+    let base_path = &base["https://example.org".len()..];
+    let (from_root, served) = if target.is_empty() {
+        (page.to_string(), true)
+    } else if let Some(rest) = target.strip_prefix(base) {
+        (rest.to_string(), true)
+    } else if target.contains("://") || target.starts_with("mailto:") {
+        return None;
+    } else if let Some(rest) = target.strip_prefix(base_path) {
+        (rest.to_string(), true)
+    } else if target.starts_with('/') {
+        return Some(Err(format!("{link} leaves the base path")));
+    } else {
+        let dir = page.rfind('/').map_or("", |i| &page[..=i]);
+        (format!("{dir}{target}"), mode != Mode::Files)
+    };
+    let Some(path) = normalize(&from_root) else {
+        return Some(Err(format!("{link} climbs above the root")));
+    };
+    let file = if path.is_empty() || path.ends_with('/') {
+        if !served {
+            return Some(Err(format!("{link} names a folder, not a file")));
+        }
+        format!("{path}index.html")
+    } else {
+        path
+    };
+    if !files.contains_key(&file) {
+        return Some(Err(format!("{link} → {file} does not exist")));
+    }
+    if !fragment.is_empty() && !ids.get(&file).is_some_and(|i| i.contains(fragment)) {
+        return Some(Err(format!("{link}: no id `{fragment}` in {file}")));
+    }
+    Some(Ok(file))
+}
+
+/// Builds `root` in `mode` and checks every href/src of every page, and
+/// the head of every page. Returns how many internal links were checked.
+fn check_build(root: &Path, mode: Mode) -> usize {
+    let out = tempfile::tempdir().expect("tempdir");
+    let out = out.path().join("public");
+    build(root, &out, &mode.args());
+    let files = tree(&out);
+    let pages: BTreeMap<String, Html> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p.clone(), html(&String::from_utf8_lossy(b))))
+        .collect();
+    let ids: BTreeMap<String, HashSet<String>> = pages
+        .iter()
+        .map(|(p, h)| (p.clone(), h.ids.clone()))
+        .collect();
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for (page, h) in &pages {
+        for link in &h.links {
+            match resolve(mode, &files, &ids, page, link) {
+                None => {}
+                Some(Ok(_)) => checked += 1,
+                Some(Err(e)) => broken.push(format!("{page}: {e}")),
+            }
+        }
+        // The head: one title, description, canonical, social tags, feed, style.
+        assert_eq!(h.titles, 1, "{page}: one <title>");
+        let one = |k: &str| {
+            h.meta
+                .get(k)
+                .and_then(|v| v.first())
+                .cloned()
+                .unwrap_or_else(|| panic!("{page}: no meta {k}"))
+        };
+        for k in [
+            "description",
+            "og:title",
+            "og:description",
+            "og:type",
+            "og:site_name",
+            "twitter:card",
+            "twitter:title",
+        ] {
+            assert!(!one(k).trim().is_empty(), "{page}: empty {k}");
+        }
+        let rel = |r: &str| {
+            h.head_links
+                .iter()
+                .filter(|l| l.0 == r)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let style = rel("stylesheet");
+        assert_eq!(style.len(), 1, "{page}: one stylesheet");
+        let css = style[0].2.rsplit('/').next().unwrap_or("").to_string();
+        assert!(
+            css.starts_with("style.") && css.len() == "style.0123456789abcdef.css".len(),
+            "{page}: stylesheet is content-hashed: {css}"
+        );
+        let feeds = rel("alternate");
+        assert!(
+            feeds
+                .iter()
+                .any(|l| l.1 == "application/atom+xml" && l.2.ends_with("feed.xml")),
+            "{page}: links an Atom feed"
+        );
+        if page == "404.html" {
+            assert!(rel("canonical").is_empty(), "404 has no canonical");
+            assert_eq!(one("robots"), "noindex");
+            let base_path = &mode.base()["https://example.org".len()..];
+            assert!(
+                h.links
+                    .iter()
+                    .filter(|l| !l.starts_with('#') && !l.contains("://"))
+                    .all(|l| l.starts_with(base_path)),
+                "the 404 page is served at any depth, so its links start at {base_path}: {:?}",
+                h.links
+            );
+        } else {
+            let canonical = rel("canonical");
+            assert_eq!(canonical.len(), 1, "{page}: one canonical");
+            let pretty = page.strip_suffix("index.html").unwrap_or(page);
+            assert_eq!(canonical[0].2, format!("{}{pretty}", mode.base()), "{page}");
+            assert_eq!(one("og:url"), canonical[0].2);
+        }
+        // Footer: every data file.
+        for f in [
+            "exchanges.json",
+            "timeline.json",
+            "exchanges.csv",
+            "calendar.ics",
+        ] {
+            assert!(
+                h.links.iter().any(|l| l.ends_with(f)),
+                "{page}: footer links {f}"
+            );
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "broken links in {mode_name}:\n{}",
+        broken.join("\n"),
+        mode_name = mode.base()
+    );
+    // detente's own check agrees.
+    let mut args = vec!["check", "--root", root.to_str().expect("utf-8"), "--output"];
+    let out_s = out.to_str().expect("utf-8").to_string();
+    args.push(&out_s);
+    args.extend(match mode {
+        Mode::Root => vec![],
+        Mode::Sub => vec!["--base-url", SUB],
+        Mode::Files => vec!["--file-urls"],
+    });
+    let o = detente(&args);
+    assert!(
+        o.status.success(),
+        "detente check --output failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    checked
+}
+
+#[test]
+fn every_link_resolves_from_root_subpath_and_file_urls() {
+    let pages = slugs(&repo(), "exchanges").len()
+        + slugs(&repo(), "officials").len()
+        + slugs(&repo(), "issues").len();
+    for mode in [Mode::Root, Mode::Sub, Mode::Files] {
+        let checked = check_build(&repo(), mode);
+        // Each page links at least the nav, the stylesheet and the data files.
+        assert!(checked > pages * 10, "only {checked} links checked");
+    }
+}
+
+#[test]
+fn paginated_lists_link_every_page_in_every_mode() {
+    let site = tempfile::tempdir().expect("tempdir");
+    copy_site(site.path());
+    let toml = site.path().join("content/site.toml");
+    let mut config = std::fs::read_to_string(&toml).expect("site.toml");
+    config = config.replacen("language =", "paginate = 3\nlanguage =", 1);
+    std::fs::write(&toml, config).expect("write site.toml");
+    for mode in [Mode::Root, Mode::Sub, Mode::Files] {
+        check_build(site.path(), mode);
+    }
+    let out = site.path().join("public");
+    build(site.path(), &out, &["--file-urls"]);
+    let files = tree(&out);
+    // 14 exchanges, 3 a page: 5 pages, page 2..5 under page/N/.
+    for n in 2..=5 {
+        assert!(
+            files.contains_key(&format!("page/{n}/index.html")),
+            "page {n}"
+        );
+    }
+    let first = text(&files, "index.html");
+    assert!(first.contains(r#"href="./page/2/index.html""#), "next link");
+}
+
+#[test]
+fn check_reports_each_broken_link_with_its_page() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let out = out.path().join("public");
+    build(&repo(), &out, &[]);
+    let ex = exchanges(&repo());
+    // Break one page and one fragment.
+    std::fs::remove_file(out.join(format!("exchanges/{}/index.html", ex[0].slug))).expect("remove");
+    let issues = out.join("issues/index.html");
+    let page = std::fs::read_to_string(&issues).expect("read");
+    std::fs::write(
+        &issues,
+        page.replacen(
+            "</main>",
+            r##"<a href="../officials/#no-such-id">x</a></main>"##,
+            1,
+        ),
+    )
+    .expect("write");
+    let o = detente(&[
+        "check",
+        "--root",
+        repo().to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no element with id=\"no-such-id\""), "{err}");
+    assert!(err.contains("issues/index.html"), "{err}");
+    assert!(
+        err.contains(&format!("exchanges/{}/", ex[0].slug)) && err.contains("index.html"),
+        "{err}"
+    );
+    // The page that linked the removed one is named, e.g. the home page.
+    assert!(
+        err.contains(&format!("{}", out.join("index.html").display())),
+        "{err}"
+    );
+}
+
+// ---- sitemap, robots, feeds, data ----
+
+fn built() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("public");
+    build(&repo(), &out, &[]);
+    let files = tree(&out);
+    (dir, files)
+}
+
+#[test]
+fn sitemap_lists_every_page_with_content_dates_and_robots_points_at_it() {
+    let (_dir, files) = built();
+    let xml = text(&files, "sitemap.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("sitemap is XML");
+    let ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    assert_eq!(doc.root_element().tag_name().namespace(), Some(ns));
+    let mut locs = BTreeMap::new();
+    for url in doc.root_element().children().filter(|n| n.is_element()) {
+        let child = |name: &str| {
+            url.children()
+                .find(|c| c.has_tag_name((ns, name)))
+                .and_then(|c| c.text())
+                .map(str::to_string)
+        };
+        locs.insert(child("loc").expect("loc"), child("lastmod"));
+    }
+    let pages: BTreeSet<String> = files
+        .keys()
+        .filter(|p| p.ends_with("index.html"))
+        .map(|p| format!("{BASE}{}", p.trim_end_matches("index.html")))
+        .collect();
+    assert_eq!(locs.keys().cloned().collect::<BTreeSet<_>>(), pages);
+    assert!(!locs.keys().any(|l| l.contains("404")));
+    let ex = exchanges(&repo());
+    for e in &ex {
+        let loc = format!("{BASE}exchanges/{}/", e.slug);
+        assert_eq!(locs[&loc].as_deref(), Some(e.last_day()), "{loc}");
+    }
+    let newest = ex.iter().map(Ex::last_day).max().expect("exchanges");
+    assert_eq!(locs[BASE].as_deref(), Some(newest));
+    assert_eq!(locs[&format!("{BASE}officials/")].as_deref(), Some(newest));
+    let robots = text(&files, "robots.txt");
+    assert!(robots.contains("User-agent: *"));
+    assert!(robots.contains(&format!("Sitemap: {BASE}sitemap.xml")));
+}
+
+#[test]
+fn atom_feeds_for_the_site_every_official_and_every_issue() {
+    let (_dir, files) = built();
+    let ex = exchanges(&repo());
+    let mut scopes: Vec<(String, Vec<&Ex>)> = vec![("feed.xml".into(), ex.iter().collect())];
+    for o in slugs(&repo(), "officials") {
+        let list = ex.iter().filter(|e| e.officials.contains(&o)).collect();
+        scopes.push((format!("officials/{o}/feed.xml"), list));
+    }
+    for i in slugs(&repo(), "issues") {
+        let list = ex.iter().filter(|e| e.issues.contains(&i)).collect();
+        scopes.push((format!("issues/{i}/feed.xml"), list));
+    }
+    assert_eq!(scopes.len(), 1 + 16 + 10);
+    for (path, expected) in &scopes {
+        let xml = text(&files, path);
+        // Well-formed, in the Atom namespace.
+        let doc = roxmltree::Document::parse(&xml).expect("feed is XML");
+        assert_eq!(
+            doc.root_element().tag_name().namespace(),
+            Some("http://www.w3.org/2005/Atom"),
+            "{path}"
+        );
+        let feed = atom_syndication::Feed::read_from(xml.as_bytes()).expect("Atom parses");
+        assert!(!feed.title().as_str().is_empty(), "{path}");
+        assert!(!feed.authors().is_empty(), "{path}: feed author");
+        let self_link = feed
+            .links()
+            .iter()
+            .find(|l| l.rel() == "self")
+            .expect("self");
+        assert_eq!(self_link.href(), format!("{BASE}{path}"));
+        assert_eq!(feed.id(), format!("{BASE}{path}"));
+        // The site's feed holds the 50 newest, the others the 20 newest.
+        let limit = if path == "feed.xml" { 50 } else { 20 };
+        let expected: Vec<&Ex> = expected.iter().take(limit).copied().collect();
+        assert_eq!(feed.entries().len(), expected.len(), "{path}");
+        let newest = expected.iter().map(|e| e.last_day()).max();
+        if let Some(newest) = newest {
+            assert_eq!(feed.updated().date_naive().to_string(), newest, "{path}");
+        }
+        for (entry, e) in feed.entries().iter().zip(expected) {
+            let url = format!("{BASE}exchanges/{}/", e.slug);
+            assert_eq!(entry.title().as_str(), e.title, "{path}");
+            assert_eq!(entry.id(), url);
+            let alt = entry
+                .links()
+                .iter()
+                .find(|l| l.rel() == "alternate")
+                .expect("alternate");
+            assert_eq!(alt.href(), url);
+            assert_eq!(
+                entry
+                    .published()
+                    .map(|d| d.date_naive().to_string())
+                    .as_deref(),
+                Some(e.date.as_str())
+            );
+            assert_eq!(entry.updated().date_naive().to_string(), e.last_day());
+            let content = entry.content().expect("content");
+            assert_eq!(content.content_type(), Some("html"));
+            assert!(content.value().is_some_and(|v| v.contains("<p>")), "{path}");
+            let terms: Vec<&str> = entry.categories().iter().map(|c| c.term()).collect();
+            for s in e.officials.iter().chain(&e.issues) {
+                assert!(terms.contains(&s.as_str()), "{path}: category {s}");
+            }
+        }
+    }
+    // Pages link their own feed.
+    let page = text(&files, "officials/joe-biden/index.html");
+    assert!(
+        page.contains(r#"type="application/atom+xml" title="Joe Biden"#),
+        "official feed link"
+    );
+    assert!(page.contains(r#"href="../../officials/joe-biden/feed.xml""#));
+}
+
+#[test]
+fn exchanges_json_has_every_exchange_with_officials_roles_and_issues() {
+    let (_dir, files) = built();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&files["exchanges.json"]).expect("exchanges.json is JSON");
+    let ex = exchanges(&repo());
+    assert_eq!(ex.len(), 14);
+    assert_eq!(doc["count"], 14);
+    let list = doc["exchanges"].as_array().expect("exchanges array");
+    assert_eq!(list.len(), 14);
+    for (j, e) in list.iter().zip(&ex) {
+        assert_eq!(j["slug"], e.slug.as_str());
+        assert_eq!(j["title"], e.title.as_str());
+        assert_eq!(j["date"], e.date.as_str());
+        assert_eq!(j["end_date"].as_str(), e.end_date.as_deref());
+        assert_eq!(j["format"], e.format.as_str());
+        assert_eq!(j["location"].as_str(), e.location.as_deref());
+        assert_eq!(j["url"], format!("{BASE}exchanges/{}/", e.slug).as_str());
+        let officials: Vec<&str> = j["officials"]
+            .as_array()
+            .expect("officials")
+            .iter()
+            .map(|o| o["slug"].as_str().expect("slug"))
+            .collect();
+        assert_eq!(officials, e.officials);
+        for o in j["officials"].as_array().expect("officials") {
+            assert!(
+                o["role"].as_str().is_some_and(|r| !r.is_empty()),
+                "{}: role of {}",
+                e.slug,
+                o["slug"]
+            );
+            assert!(["US", "CN"].contains(&o["country"].as_str().expect("country")));
+        }
+        let issues: Vec<&str> = j["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .map(|i| i["slug"].as_str().expect("slug"))
+            .collect();
+        assert_eq!(issues, e.issues);
+    }
+    // A known role: Biden was President at Bali, Blinken Secretary of State in Beijing.
+    let bali = list
+        .iter()
+        .find(|j| j["slug"] == "2022-11-14-biden-xi-bali")
+        .expect("bali");
+    assert_eq!(bali["officials"][0]["role"], "President");
+}
+
+#[test]
+fn timeline_json_is_in_the_timelinejs3_format() {
+    let (_dir, files) = built();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&files["timeline.json"]).expect("timeline.json is JSON");
+    assert!(
+        doc["title"]["text"]["headline"]
+            .as_str()
+            .is_some_and(|h| !h.is_empty())
+    );
+    let events = doc["events"].as_array().expect("events");
+    let ex = exchanges(&repo());
+    assert_eq!(events.len(), ex.len());
+    let mut ids = HashSet::new();
+    // Oldest first.
+    for (ev, e) in events.iter().zip(ex.iter().rev()) {
+        let date = |d: &serde_json::Value| {
+            format!(
+                "{:04}-{:02}-{:02}",
+                d["year"].as_i64().expect("year is a number"),
+                d["month"].as_i64().expect("month"),
+                d["day"].as_i64().expect("day")
+            )
+        };
+        assert_eq!(date(&ev["start_date"]), e.date);
+        match &e.end_date {
+            Some(end) if *end != e.date => assert_eq!(date(&ev["end_date"]), *end),
+            _ => assert!(ev.get("end_date").is_none()),
+        }
+        assert_eq!(
+            ev["text"]["headline"],
+            e.title.replace('\'', "&#39;").as_str()
+        );
+        assert!(
+            ev["text"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains(&format!("{BASE}exchanges/{}/", e.slug)))
+        );
+        assert_eq!(ev["group"], e.format.as_str());
+        assert!(ids.insert(ev["unique_id"].as_str().expect("unique_id").to_string()));
+    }
+}
+
+#[test]
+fn exchanges_csv_is_rfc_4180_with_one_row_per_exchange() {
+    let (_dir, files) = built();
+    let bytes = &files["exchanges.csv"];
+    // CRLF line ends everywhere.
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' {
+            assert_eq!(bytes[i - 1], b'\r', "bare LF at byte {i}");
+        }
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes.as_slice());
+    let headers = reader.headers().expect("header").clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let ex = exchanges(&repo());
+    assert_eq!(rows.len(), ex.len());
+    for (r, e) in rows.iter().zip(&ex) {
+        assert_eq!(r.len(), headers.len());
+        assert_eq!(&r[col("slug")], e.slug);
+        assert_eq!(&r[col("title")], e.title);
+        assert_eq!(&r[col("date")], e.date);
+        assert_eq!(&r[col("end_date")], e.end_date.as_deref().unwrap_or(""));
+        assert_eq!(&r[col("location")], e.location.as_deref().unwrap_or(""));
+        assert_eq!(&r[col("officials")], e.officials.join("; "));
+        assert_eq!(&r[col("issues")], e.issues.join("; "));
+        assert_eq!(r[col("roles")].split("; ").count(), e.officials.len());
+        assert_eq!(&r[col("url")], format!("{BASE}exchanges/{}/", e.slug));
+    }
+    // Locations with commas were quoted and read back whole.
+    assert!(rows.iter().any(|r| r[col("location")].contains(", ")));
+}
+
+fn ics_unescape(v: &str) -> String {
+    v.replace("\\n", "\n")
+        .replace("\\,", ",")
+        .replace("\\;", ";")
+        .replace("\\\\", "\\")
+}
+
+#[test]
+fn calendar_ics_is_rfc_5545_with_all_day_events_and_stable_uids() {
+    let (_dir, files) = built();
+    let raw = &files["calendar.ics"];
+    let s = std::str::from_utf8(raw).expect("utf-8");
+    assert!(s.ends_with("\r\n"));
+    for line in s.split("\r\n") {
+        assert!(line.len() <= 75, "line longer than 75 octets: {line}");
+        assert!(!line.contains('\n') && !line.contains('\r'));
+    }
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(raw.as_slice()));
+    let cal = calendars.next().expect("one calendar").expect("parses");
+    assert!(calendars.next().is_none());
+    let prop = |props: &[ical::property::Property], name: &str| {
+        props
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .clone()
+    };
+    assert_eq!(
+        prop(&cal.properties, "VERSION").value.as_deref(),
+        Some("2.0")
+    );
+    assert!(prop(&cal.properties, "PRODID").value.is_some());
+    let ex = exchanges(&repo());
+    assert_eq!(cal.events.len(), ex.len());
+    let mut uids = HashSet::new();
+    for (ev, e) in cal.events.iter().zip(&ex) {
+        let p = |n: &str| prop(&ev.properties, n);
+        let uid = p("UID").value.expect("uid");
+        assert_eq!(uid, format!("{}@example.org", e.slug));
+        assert!(uids.insert(uid));
+        assert!(p("DTSTAMP").value.is_some_and(|v| v.ends_with('Z')));
+        let start = p("DTSTART");
+        assert_eq!(
+            start.value.as_deref(),
+            Some(e.date.replace('-', "").as_str())
+        );
+        let value_date = |p: &ical::property::Property| {
+            p.params.as_ref().is_some_and(|ps| {
+                ps.iter()
+                    .any(|(k, v)| k == "VALUE" && v.iter().any(|x| x == "DATE"))
+            })
+        };
+        assert!(value_date(&start), "all-day DTSTART");
+        let end = p("DTEND");
+        assert!(value_date(&end), "all-day DTEND");
+        let last = chrono::NaiveDate::parse_from_str(e.last_day(), "%Y-%m-%d").expect("date");
+        let after = last
+            .succ_opt()
+            .expect("next day")
+            .format("%Y%m%d")
+            .to_string();
+        assert_eq!(
+            end.value.as_deref(),
+            Some(after.as_str()),
+            "DTEND is exclusive"
+        );
+        assert_eq!(ics_unescape(&p("SUMMARY").value.expect("summary")), e.title);
+        if let Some(loc) = &e.location {
+            assert_eq!(&ics_unescape(&p("LOCATION").value.expect("location")), loc);
+        }
+        assert_eq!(
+            p("URL").value.expect("url"),
+            format!("{BASE}exchanges/{}/", e.slug)
+        );
+    }
+}
+
+#[test]
+fn exchange_pages_carry_a_json_ld_event() {
+    let (_dir, files) = built();
+    for e in exchanges(&repo()) {
+        let page = html(&text(&files, &format!("exchanges/{}/index.html", e.slug)));
+        assert_eq!(page.json_ld.len(), 1, "{}", e.slug);
+        let v: serde_json::Value = serde_json::from_str(&page.json_ld[0]).expect("JSON-LD");
+        assert_eq!(v["@context"], "https://schema.org");
+        assert_eq!(v["@type"], "Event");
+        assert_eq!(v["name"], e.title.as_str());
+        assert_eq!(v["startDate"], e.date.as_str());
+        assert_eq!(v["endDate"], e.last_day());
+        assert!(v["location"]["@type"].is_string());
+        let performers = v["performer"].as_array().expect("performers");
+        assert_eq!(performers.len(), e.officials.len());
+        for p in performers {
+            assert_eq!(p["@type"], "Person");
+            assert!(p["jobTitle"].as_str().is_some_and(|r| !r.is_empty()));
+        }
+        assert_eq!(page.meta["og:type"], vec!["article".to_string()]);
+    }
+}
+
+#[test]
+fn json_ld_cannot_break_out_of_its_script() {
+    let site = tempfile::tempdir().expect("tempdir");
+    copy_site(site.path());
+    let ex = exchanges(site.path());
+    let file = site
+        .path()
+        .join(format!("content/exchanges/{}.md", ex[0].slug));
+    let src = std::fs::read_to_string(&file).expect("read");
+    let evil = "Talks </script><script>alert(1)</script> <!-- & more";
+    let old = format!("title = {:?}", ex[0].title);
+    assert!(src.contains(&old));
+    std::fs::write(&file, src.replacen(&old, &format!("title = {evil:?}"), 1)).expect("write");
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+    let page = std::fs::read_to_string(out.join(format!("exchanges/{}/index.html", ex[0].slug)))
+        .expect("page");
+    let start =
+        page.find("application/ld+json\">").expect("json-ld") + "application/ld+json\">".len();
+    let end = start + page[start..].find("</script>").expect("end");
+    let json = &page[start..end];
+    assert!(!json.contains('<'), "{json}");
+    let v: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    assert_eq!(v["name"], evil);
+    assert!(!page.contains("<script>alert(1)"));
+}
+
+// ---- deterministic, write-only-changed output ----
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    build(&repo(), &a, &[]);
+    build(&repo(), &b, &[]);
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(
+        ta.keys().collect::<Vec<_>>(),
+        tb.keys().collect::<Vec<_>>(),
+        "same files"
+    );
+    for (path, bytes) in &ta {
+        assert!(tb[path] == *bytes, "{path} differs between builds");
+    }
+    // 47 pages, 2 stylesheets, 27 feeds, sitemap, robots, 4 data files.
+    assert_eq!(ta.len(), 47 + 2 + 27 + 2 + 4);
+}
+
+fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
+    tree(dir)
+        .keys()
+        .map(|p| {
+            let m = std::fs::metadata(dir.join(p)).expect("stat");
+            (p.clone(), m.modified().expect("mtime"))
+        })
+        .collect()
+}
+
+/// Sets every file's mtime to a time long past, so rewrites show.
+fn age(dir: &Path) -> SystemTime {
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    for p in tree(dir).keys() {
+        let f = std::fs::File::options()
+            .write(true)
+            .open(dir.join(p))
+            .expect("open");
+        f.set_modified(old).expect("set mtime");
+    }
+    old
+}
+
+/// Rebuilds and returns the files whose bytes changed, checking that
+/// exactly those (plus added ones) got a new mtime.
+fn rebuild_changes(
+    site: &Path,
+    out: &Path,
+) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+    let before = tree(out);
+    let old = age(out);
+    build(site, out, &[]);
+    let after = tree(out);
+    let times = mtimes(out);
+    let changed: BTreeSet<String> = after
+        .iter()
+        .filter(|(p, b)| before.get(*p).is_some_and(|old| old != *b))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let added: BTreeSet<String> = after
+        .keys()
+        .filter(|p| !before.contains_key(*p))
+        .cloned()
+        .collect();
+    let removed: BTreeSet<String> = before
+        .keys()
+        .filter(|p| !after.contains_key(*p))
+        .cloned()
+        .collect();
+    for (p, t) in &times {
+        let rewritten = *t != old;
+        assert_eq!(
+            rewritten,
+            changed.contains(p) || added.contains(p),
+            "{p}: mtime kept only if the bytes did not change"
+        );
+    }
+    (changed, added, removed)
+}
+
+#[test]
+fn editing_one_exchange_rewrites_only_the_files_that_show_it() {
+    let site = tempfile::tempdir().expect("tempdir");
+    copy_site(site.path());
+    let out = site.path().join("public");
+    build(site.path(), &out, &[]);
+
+    // Nothing changed: nothing is rewritten.
+    let (changed, added, removed) = rebuild_changes(site.path(), &out);
+    assert!(changed.is_empty() && added.is_empty() && removed.is_empty());
+
+    // Edit the account (body) of one exchange.
+    let ex = exchanges(site.path());
+    let e = &ex[3];
+    let file = site.path().join(format!("content/exchanges/{}.md", e.slug));
+    let mut src = std::fs::read_to_string(&file).expect("read");
+    src.push_str("\nA sentence added to the account.\n");
+    std::fs::write(&file, src).expect("write");
+    let (changed, added, removed) = rebuild_changes(site.path(), &out);
+    let mut expected: BTreeSet<String> = BTreeSet::new();
+    expected.insert(format!("exchanges/{}/index.html", e.slug));
+    expected.insert("feed.xml".into());
+    for o in &e.officials {
+        expected.insert(format!("officials/{o}/feed.xml"));
+    }
+    for i in &e.issues {
+        expected.insert(format!("issues/{i}/feed.xml"));
+    }
+    assert_eq!(changed, expected);
+    assert!(added.is_empty() && removed.is_empty());
+
+    // Change the stylesheet: a new hashed name, the old one gone, every page relinked.
+    let css = site.path().join("static/style.css");
+    let mut style = std::fs::read_to_string(&css).expect("css");
+    style.push_str("\n.added { color: red; }\n");
+    std::fs::write(&css, style).expect("write css");
+    let (changed, added, removed) = rebuild_changes(site.path(), &out);
+    let hashed = |set: &BTreeSet<String>| {
+        set.iter()
+            .filter(|p| p.starts_with("style.") && p.len() == "style.0123456789abcdef.css".len())
+            .count()
+    };
+    assert_eq!(hashed(&added), 1, "{added:?}");
+    assert_eq!(hashed(&removed), 1, "{removed:?}");
+    assert!(changed.contains("style.css"));
+    let pages = tree(&out).keys().filter(|p| p.ends_with(".html")).count();
+    assert_eq!(
+        changed.iter().filter(|p| p.ends_with(".html")).count(),
+        pages
+    );
+    assert!(
+        !changed
+            .iter()
+            .any(|p| p.ends_with(".xml") || p.ends_with(".json"))
+    );
+}
