@@ -219,9 +219,21 @@ fn exchanges_json(site: &Site, urls: &Urls) -> Vec<u8> {
     json_bytes(&doc)
 }
 
+/// Pretty JSON in which `<`, `>` and `&` are written as `\u003c` etc.: the
+/// same data once parsed, but no string can close a `<script>` that
+/// inlines the file.
 fn json_bytes(doc: &impl Serialize) -> Vec<u8> {
     // Serializing plain structs of strings cannot fail.
-    let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
+    let text = serde_json::to_vec_pretty(doc).unwrap_or_default();
+    let mut out = Vec::with_capacity(text.len() + 64);
+    for b in text {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
+    }
     out.push(b'\n');
     out
 }
@@ -539,6 +551,15 @@ fn calendar_ics(site: &Site, urls: &Urls) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_cannot_close_a_script() {
+        let bytes = json_bytes(&serde_json::json!({"t": "</script><b>&"}));
+        let text = String::from_utf8(bytes).expect("utf-8");
+        assert!(!text.contains('<') && !text.contains('&'), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(back["t"], "</script><b>&");
+    }
 
     #[test]
     fn csv_quotes_only_what_needs_it() {
