@@ -693,3 +693,39 @@ fn readme_errors_section_matches_the_corpus() {
         assert!(listed(m), "`{m}` is not in the README's table");
     }
 }
+
+#[test]
+fn a_good_build_replaces_the_old_output_but_keeps_hidden_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    copy_tree(&corpus().join("valid"), &site, true);
+    std::fs::remove_file(site.join("expect.toml")).expect("remove");
+    copy_tree(prebuilt(), &site.join("public"), true);
+    let public = site.join("public");
+    std::fs::create_dir_all(public.join(".git")).expect("mkdir");
+    std::fs::write(public.join(".git/HEAD"), "ref: refs/heads/main\n").expect("write");
+    std::fs::create_dir_all(public.join("old/deep")).expect("mkdir");
+    std::fs::write(public.join("old/deep/page.html"), "stale").expect("write");
+    let o = run(&site, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        public.join(".git/HEAD").is_file(),
+        "a hidden file was removed"
+    );
+    assert!(!public.join("old").exists(), "stale files and folders go");
+    let left: Vec<_> = std::fs::read_dir(&site)
+        .expect("read")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("detente"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert_eq!(
+        snapshot(&public)
+            .into_iter()
+            .filter(|(k, _)| !k.starts_with(".git"))
+            .collect::<BTreeMap<_, _>>(),
+        snapshot(prebuilt()),
+        "the same site as a fresh build"
+    );
+}

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const EXCHANGES: usize = 1500;
+const EXCHANGES: usize = 800;
 
-/// Writes a valid site with `EXCHANGES` exchanges under `root`.
-fn big_site(root: &Path) {
+/// Writes a valid site with `count` exchanges under `root`.
+fn site(root: &Path, count: usize) {
     let write = |rel: &str, text: &str| {
         let path = root.join(rel);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -32,7 +32,7 @@ fn big_site(root: &Path) {
         "content/issues/trade.md",
         "+++\nname = \"Trade\"\n+++\nAbout trade.\n",
     );
-    for i in 0..EXCHANGES {
+    for i in 0..count {
         let date = format!(
             "{}-{:02}-{:02}",
             2021 + i / 400,
@@ -123,7 +123,7 @@ fn signal(child: &Child, name: &str) {
 fn interrupt_build(sig: &str, ready: impl Fn(&Path, Duration) -> bool, early: bool) {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    big_site(root);
+    site(root, EXCHANGES);
     let out = root.join("public");
     previous_output(&out);
     let before = snapshot(root);
@@ -184,4 +184,62 @@ fn sigterm_in_the_middle_of_writing_keeps_the_previous_output() {
 fn sigterm_while_loading_keeps_the_previous_output() {
     // The staging folder is made after loading and checking the site.
     interrupt_build("TERM", |_, since| since > Duration::from_millis(100), true);
+}
+
+#[test]
+fn a_second_signal_stops_a_build_stuck_in_a_silent_template_loop() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    site(root, 3);
+    // Copy the default templates and add a loop that writes nothing, so
+    // the render guard never gets a chance to stop it.
+    let templates = root.join("templates");
+    let defaults = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut stack = vec![defaults.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read").flatten() {
+            let to = templates.join(e.path().strip_prefix(&defaults).expect("under"));
+            if e.path().is_dir() {
+                std::fs::create_dir_all(&to).expect("mkdir");
+                stack.push(e.path());
+            } else {
+                std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+                std::fs::copy(e.path(), &to).expect("copy");
+            }
+        }
+    }
+    let base = templates.join("base.html");
+    let text = std::fs::read_to_string(&base).expect("read");
+    std::fs::write(
+        &base,
+        format!("{{% for i in range(end=100000) %}}{{% for j in range(end=100000) %}}{{% endfor %}}{{% endfor %}}{text}"),
+    )
+    .expect("write");
+    let out = root.join("public");
+    previous_output(&out);
+    let before = snapshot(root);
+
+    let mut child = start_build(root);
+    let staging = root.join(format!(".public.detente-staging-{}", child.id()));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !staging.exists() {
+        assert!(child.try_wait().expect("poll").is_none(), "the build ended");
+        assert!(Instant::now() < deadline, "the build never started writing");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    signal(&child, "INT");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        child.try_wait().expect("poll").is_none(),
+        "the loop should still be running after one signal"
+    );
+    signal(&child, "INT");
+    let started = Instant::now();
+    let o = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(started.elapsed() < Duration::from_secs(10), "{err}");
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted twice"), "{err}");
+    assert_eq!(snapshot(root), before, "output untouched, staging removed");
 }
