@@ -235,7 +235,12 @@ fn serve_answers_every_request_whole_during_a_rebuild_storm() {
                         &format!("title = \"Storm site {v}\"\n"),
                     );
                 }
-                std::thread::sleep(Duration::from_millis(25));
+                // Bursts of three quick saves, then a pause longer than the
+                // watcher's quiet time: edits keep landing while rebuilds
+                // run. (Saves closer together than the quiet time, without
+                // end, would be gathered into one rebuild after the storm.)
+                let pause = [5, 15, 70][v % 3];
+                std::thread::sleep(Duration::from_millis(pause));
             }
             done.store(true, Ordering::SeqCst);
         })
@@ -294,7 +299,8 @@ fn serve_answers_every_request_whole_during_a_rebuild_storm() {
     // The requests really ran during the storm.
     assert!(
         versions.len() >= 3,
-        "the page was only seen in versions {versions:?} ({requests} page requests)"
+        "the page was only seen in versions {versions:?} ({requests} page requests); server log:\n{}",
+        log()
     );
     assert!(
         server.0.try_wait().expect("poll").is_none(),
