@@ -9,6 +9,7 @@
 //! nothing.
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
@@ -62,7 +63,7 @@ pub const FILES: &[DataFile] = &[
 /// Every data file as `(path, bytes)`.
 pub fn files(site: &Site, urls: &Urls) -> Vec<(String, Vec<u8>)> {
     FILES
-        .iter()
+        .par_iter()
         .map(|f| (f.path.to_string(), (f.build)(site, urls)))
         .collect()
 }
@@ -287,17 +288,29 @@ impl From<NaiveDate> for TlDate {
 
 /// Text for TimelineJS, which shows headlines and texts as HTML.
 fn html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    escape_with(text, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&#39;"),
+        _ => None,
+    })
+}
+
+/// `text` with each character `f` maps replaced, runs of others copied whole.
+fn escape_with(text: &str, f: impl Fn(char) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some((i, c, with)) = rest
+        .char_indices()
+        .find_map(|(i, c)| f(c).map(|w| (i, c, w)))
+    {
+        out.push_str(&rest[..i]);
+        out.push_str(with);
+        rest = &rest[i + c.len_utf8()..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -443,26 +456,26 @@ fn exchanges_csv(site: &Site, urls: &Urls) -> Vec<u8> {
 
 // ---- calendar.ics (RFC 5545) ----
 
-/// TEXT escaping of RFC 5545 §3.3.11.
+/// TEXT escaping of RFC 5545 §3.3.11 (control characters but tab dropped).
 fn ics_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c if c.is_control() && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    escape_with(text, |c| match c {
+        '\\' => Some("\\\\"),
+        ';' => Some("\\;"),
+        ',' => Some("\\,"),
+        '\n' => Some("\\n"),
+        c if c.is_control() && c != '\t' => Some(""),
+        _ => None,
+    })
 }
 
 /// A content line, folded so no line is longer than 75 octets (§3.1),
 /// never inside a UTF-8 character, ended by CRLF.
 fn ics_line(out: &mut String, line: &str) {
+    if line.len() <= 75 {
+        out.push_str(line);
+        out.push_str("\r\n");
+        return;
+    }
     let mut width = 0;
     for c in line.chars() {
         let n = c.len_utf8();

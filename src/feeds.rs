@@ -80,6 +80,13 @@ impl Scope {
         }
     }
 
+    /// The exchanges the feed shows: the newest [`Scope::limit`].
+    pub fn shown(self, site: &Site) -> Vec<usize> {
+        let mut ids = self.exchanges(site);
+        ids.truncate(self.limit());
+        ids
+    }
+
     /// Every exchange the feed follows, newest first (it shows the first [`Scope::limit`]).
     pub fn exchanges(self, site: &Site) -> Vec<usize> {
         match self {
@@ -113,9 +120,32 @@ pub fn for_page(page: &Page) -> Vec<Scope> {
 
 /// Every feed as `(path, bytes)`.
 pub fn files(site: &Site, urls: &Urls) -> Vec<(String, Vec<u8>)> {
-    all(site)
+    let scopes = all(site);
+    // An exchange's <entry> is the same in every feed that shows it (the
+    // site's, its officials', its issues'): render each one once.
+    let mut wanted = vec![false; site.exchanges.len()];
+    for scope in &scopes {
+        for i in scope.shown(site) {
+            wanted[i] = true;
+        }
+    }
+    let entries: Vec<String> = wanted
         .par_iter()
-        .map(|&scope| (scope.path(site), render(site, urls, scope).into_bytes()))
+        .enumerate()
+        .map(|(i, &w)| {
+            let mut x = String::new();
+            if w {
+                entry(&mut x, site, urls, i);
+            }
+            x
+        })
+        .collect();
+    scopes
+        .par_iter()
+        .map(|&scope| {
+            let xml = assemble(site, urls, scope, |x, i| x.push_str(&entries[i]));
+            (scope.path(site), xml.into_bytes())
+        })
         .collect()
 }
 
@@ -140,8 +170,13 @@ fn id(urls: &Urls, path: &str) -> String {
 
 /// One feed as an Atom document.
 pub fn render(site: &Site, urls: &Urls, scope: Scope) -> String {
-    let ids = scope.exchanges(site);
-    let shown = &ids[..ids.len().min(scope.limit())];
+    assemble(site, urls, scope, |x, i| entry(x, site, urls, i))
+}
+
+/// A feed around its entries, each written by `entry`.
+fn assemble(site: &Site, urls: &Urls, scope: Scope, entry: impl Fn(&mut String, usize)) -> String {
+    let shown = scope.shown(site);
+    let shown = shown.as_slice();
     // The feed is as new as its newest exchange; an empty one as the site.
     let updated = shown
         .iter()
@@ -189,7 +224,7 @@ pub fn render(site: &Site, urls: &Urls, scope: Scope) -> String {
         env!("CARGO_PKG_VERSION")
     ));
     for &i in shown {
-        entry(&mut x, site, urls, i);
+        entry(&mut x, i);
     }
     x.push_str("</feed>\n");
     x
@@ -253,4 +288,26 @@ fn entry(x: &mut String, site: &Site, urls: &Urls, i: usize) {
         escape(&body)
     ));
     x.push_str("  </entry>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_entries_give_the_same_feeds_as_rendering_each_alone() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, _) = crate::pipeline::prepare(root, false, None).expect("the shipped site");
+        let urls = Urls::new(&site.config);
+        let files = files(&site, &urls);
+        assert_eq!(files.len(), all(&site).len());
+        for ((path, bytes), scope) in files.iter().zip(all(&site)) {
+            assert_eq!(*path, scope.path(&site));
+            assert_eq!(
+                std::str::from_utf8(bytes).expect("utf-8"),
+                render(&site, &urls, scope),
+                "{path}"
+            );
+        }
+    }
 }
