@@ -94,13 +94,13 @@ fn main() {
     let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
     let median = ms(&samples[samples.len() / 2]);
     println!(
-        "serve edit-to-disk latency over {} edits of {}: median {:.1} ms, min {:.1} ms, max {:.1} ms (includes the {} ms debounce)",
+        "serve edit-to-disk latency over {} edits of {}: median {:.1} ms, min {:.1} ms, max {:.1} ms (includes the {} ms quiet period of the watcher)",
         samples.len(),
         slug,
         median,
         ms(&samples[0]),
         ms(&samples[samples.len() - 1]),
-        30
+        detente::serve::watch::QUIET.as_millis()
     );
     for line in rebuilt.iter().filter(|l| l.starts_with("rebuilt")).take(3) {
         println!("  server: {line}");

@@ -111,6 +111,18 @@ impl Fingerprints {
         }
     }
 
+    /// One fingerprint of the whole site, for files made from all of it
+    /// (feeds, sitemap, data files, the filter index).
+    pub fn everything(&self) -> u64 {
+        hash_of((
+            self.site,
+            &self.exchanges,
+            &self.bodies,
+            &self.officials,
+            &self.issues,
+        ))
+    }
+
     /// The fingerprint of everything exchange `i`'s card reads.
     pub fn card(&self, i: usize) -> u64 {
         hash_of((self.site, self.exchanges[i]))

@@ -52,6 +52,8 @@ pub struct Session {
     cards: HashMap<String, (u64, tera::Value)>,
     /// Feeds, sitemap, data files and hashed assets written so far.
     leaves: BTreeSet<String>,
+    /// Fingerprint of everything the data files were last made from.
+    data_fp: Option<u64>,
 }
 
 /// What one rebuild did.
@@ -60,7 +62,10 @@ pub struct Rebuilt {
     pub rendered: usize,
     pub written: usize,
     pub removed: usize,
+    /// Until the pages were on disk.
     pub elapsed: Duration,
+    /// Until the data files (feeds, sitemap, exports, filter index) were too.
+    pub total: Duration,
 }
 
 impl Session {
@@ -81,6 +86,7 @@ impl Session {
             statics: BTreeSet::new(),
             cards: HashMap::new(),
             leaves: BTreeSet::new(),
+            data_fp: None,
         };
         s.reread_all_entries();
         s
@@ -233,12 +239,6 @@ impl Session {
             writer.abort();
             return Err(Error::Site(errors));
         }
-        // The filter index: cheap to build; written only when its bytes change.
-        let index = crate::render::search::index_js(&site, UrlStyle::Pretty);
-        if let Err(e) = writer.put(crate::render::search::FILE, &index) {
-            writer.abort();
-            return Err(e);
-        }
         let new_files: BTreeSet<&str> = planned.iter().map(|(f, _, _)| f.as_str()).collect();
         for old in self
             .pages
@@ -263,35 +263,54 @@ impl Session {
         for old in self.statics.iter().filter(|s| !static_paths.contains(*s)) {
             writer.remove(old);
         }
-        // Feeds, sitemap, data files, hashed assets: unchanged bytes are not rewritten.
-        let leaves = pipeline::leaves(&site, &pages, &statics, &assets);
-        let leaf_paths: BTreeSet<String> = leaves.iter().map(|(p, _)| p.clone()).collect();
-        for (rel, bytes) in &leaves {
-            writer.put(rel, bytes)?;
-        }
-        for old in self.leaves.iter().filter(|l| !leaf_paths.contains(*l)) {
-            writer.remove(old);
-        }
         let stats = writer.commit()?;
+        let pages_elapsed = start.elapsed();
         self.pages = planned.iter().map(|(f, fp, _)| (f.clone(), *fp)).collect();
         self.statics = static_paths;
-        self.cards = site
-            .exchanges
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                (
-                    e.slug.clone(),
-                    (fingerprints.card(i), renderer.values.cards[i].clone()),
-                )
-            })
-            .collect();
-        self.leaves = leaf_paths;
+        for (i, e) in site.exchanges.iter().enumerate() {
+            let fp = fingerprints.card(i);
+            if self.cards.get(&e.slug).is_none_or(|(old, _)| *old != fp) {
+                self.cards
+                    .insert(e.slug.clone(), (fp, renderer.values.cards[i].clone()));
+            }
+        }
+        if self.cards.len() != site.exchanges.len() {
+            self.cards
+                .retain(|slug, _| site.exchange_slugs.contains_key(slug));
+        }
+
+        // Second step, once the pages are on disk: the filter index, feeds,
+        // sitemap, data files and hashed assets, when anything they are
+        // made from changed. Unchanged bytes are not rewritten.
+        let data_fp = fingerprints.everything();
+        let mut data_written = 0;
+        if self.data_fp != Some(data_fp) {
+            let writer = Writer::begin_partial(&self.output)?;
+            let mut data = pipeline::leaves(&site, &pages, &statics, &assets);
+            data.push((
+                crate::render::search::FILE.to_string(),
+                crate::render::search::index_js(&site, UrlStyle::Pretty),
+            ));
+            let data_paths: BTreeSet<String> = data.iter().map(|(p, _)| p.clone()).collect();
+            for (rel, bytes) in &data {
+                if let Err(e) = writer.put(rel, bytes) {
+                    writer.abort();
+                    return Err(e);
+                }
+            }
+            for old in self.leaves.iter().filter(|l| !data_paths.contains(*l)) {
+                writer.remove(old);
+            }
+            data_written = writer.commit()?.written;
+            self.leaves = data_paths;
+            self.data_fp = Some(data_fp);
+        }
         Ok(Rebuilt {
             rendered: dirty.len(),
-            written: stats.written,
+            written: stats.written + data_written,
             removed: stats.removed,
-            elapsed: start.elapsed(),
+            elapsed: pages_elapsed,
+            total: start.elapsed(),
         })
     }
 }

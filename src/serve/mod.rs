@@ -106,11 +106,12 @@ pub fn run(args: &Args) -> Result<String> {
         match session.rebuild(&statics) {
             Ok(r) => {
                 println!(
-                    "rebuilt: {} pages rendered, {} files written, {} removed in {} ms",
+                    "rebuilt: {} pages rendered, {} files written, {} removed; pages in {} ms, data files in {} ms",
                     r.rendered,
                     r.written,
                     r.removed,
-                    r.elapsed.as_millis()
+                    r.elapsed.as_millis(),
+                    r.total.as_millis()
                 );
                 hub.broadcast(Event::Reload);
             }

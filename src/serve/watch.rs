@@ -8,13 +8,17 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
 /// How long the sources must be quiet before a rebuild starts.
-pub const QUIET: Duration = Duration::from_millis(30);
+pub const QUIET: Duration = Duration::from_millis(20);
+
+/// The longest a burst is held before rebuilding anyway, so that a stream
+/// of edits arriving faster than [`QUIET`] cannot starve the rebuilds.
+pub const MAX_HOLD: Duration = Duration::from_millis(250);
 
 /// Watches `content/`, `templates/` and `static/` under a site root.
 pub struct Watch {
@@ -47,29 +51,18 @@ impl Watch {
         })
     }
 
-    /// Blocks until something changes, then returns every path touched
-    /// during the burst. None when the watcher has stopped.
-    pub fn next_batch(&self) -> Option<BTreeSet<PathBuf>> {
-        let mut paths = BTreeSet::new();
-        let first = self.rx.recv().ok()?;
-        self.add(first, &mut paths);
-        loop {
-            match self.rx.recv_timeout(QUIET) {
-                Ok(event) => self.add(event, &mut paths),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return None,
-            }
-        }
-        Some(paths)
-    }
-
-    /// Waits up to `timeout` for a burst, for callers that poll.
+    /// Waits up to `timeout` for something to change, then returns every
+    /// path touched during the burst; None when nothing changed.
     pub fn next_batch_timeout(&self, timeout: Duration) -> Option<BTreeSet<PathBuf>> {
         let mut paths = BTreeSet::new();
         let first = self.rx.recv_timeout(timeout).ok()?;
+        let started = std::time::Instant::now();
         self.add(first, &mut paths);
-        while let Ok(event) = self.rx.recv_timeout(QUIET) {
-            self.add(event, &mut paths);
+        while started.elapsed() < MAX_HOLD {
+            match self.rx.recv_timeout(QUIET) {
+                Ok(event) => self.add(event, &mut paths),
+                Err(_) => break,
+            }
         }
         Some(paths)
     }
