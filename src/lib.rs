@@ -20,6 +20,7 @@ pub mod frontmatter;
 pub mod interrupt;
 pub mod linkcheck;
 pub mod load;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod output;

@@ -120,6 +120,32 @@ impl Writer {
     /// Records the file `rel` (a `/`-separated relative path) with `bytes`.
     /// Safe to call from many threads at once.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let rel_path = self.claim(rel)?;
+        if !self.fresh && file_equals(&self.target.join(&rel_path), bytes) {
+            return Ok(());
+        }
+        let dest = self.staging.join(&rel_path);
+        write_file(&dest, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        if !self.fresh {
+            self.changed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(rel.to_string());
+        }
+        Ok(())
+    }
+
+    /// Records that the existing file `rel` stays as it is: it belongs to
+    /// this build, so the commit does not remove it. For files the caller
+    /// knows to be up to date without producing their bytes again.
+    pub fn keep(&self, rel: &str) -> Result<()> {
+        self.claim(rel).map(|_| ())
+    }
+
+    /// Registers `rel` as produced by this build, refusing paths that leave
+    /// the output, a file produced twice, and a file where a folder must be.
+    fn claim(&self, rel: &str) -> Result<PathBuf> {
         if interrupt::requested() {
             return Err(Error::Interrupted);
         }
@@ -164,19 +190,7 @@ impl Writer {
             }
             folders.extend(parents.iter().map(|p| p.to_string()));
         }
-        if !self.fresh && file_equals(&self.target.join(&rel_path), bytes) {
-            return Ok(());
-        }
-        let dest = self.staging.join(&rel_path);
-        write_file(&dest, bytes)?;
-        self.written.fetch_add(1, Ordering::Relaxed);
-        if !self.fresh {
-            self.changed
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(rel.to_string());
-        }
-        Ok(())
+        Ok(rel_path)
     }
 
     /// Marks `rel` for removal at commit (incremental updates only).

@@ -13,10 +13,12 @@ use crate::assets::Assets;
 use crate::error::{Diagnostic, Error, Result};
 use crate::interrupt;
 use crate::load;
+use crate::manifest::Manifest;
 use crate::model::Site;
 use crate::output::{self, Writer};
+use crate::render::deps::Fingerprints;
 use crate::render::values::UrlStyle;
-use crate::render::{Renderer, routes, templates};
+use crate::render::{Renderer, routes, search, templates};
 use crate::statics::{self, StaticFile};
 use crate::urls::Urls;
 use crate::validate;
@@ -50,6 +52,8 @@ impl BuildOptions {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub pages: usize,
+    /// Pages rendered (the others were known to be up to date).
+    pub rendered: usize,
     pub output: output::Stats,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
@@ -93,6 +97,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
     }
     Ok(Report {
         pages: pages.len(),
+        rendered: pages.len(),
         output: output::Stats::default(),
         warnings,
         elapsed: start.elapsed(),
@@ -108,16 +113,79 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     interrupt::check()?;
     let statics = statics::collect(&opts.root).map_err(Error::Site)?;
     interrupt::check()?;
-    let (renderer, assets) = renderer(&site, &opts.root, &statics, opts.style)?;
+    let (tera, origin, templates_fp) =
+        templates::load_with_fingerprint(&opts.root).map_err(Error::Site)?;
+    let assets = Assets::build(&statics)?;
     let pages = routes::all_pages(&site);
 
+    // What the last build into this output says is already up to date.
+    let fingerprints = Fingerprints::new(
+        &site,
+        templates_fp ^ assets.fingerprint() ^ style_key(opts.style),
+    );
+    let manifest = Manifest::load(&opts.output);
+    let planned: Vec<(&routes::Page, String, u64)> = pages
+        .par_iter()
+        .map(|p| (p, p.file(&site), fingerprints.page(&site, p)))
+        .collect();
+    let (current, dirty): (Vec<_>, Vec<_>) = planned
+        .par_iter()
+        .partition(|(_, file, fp)| manifest.is_current(&opts.output, file, *fp));
+    let data_fp = fingerprints.everything();
+    let data_current = manifest.files_with(data_fp);
+    let data_current = if !data_current.is_empty()
+        && data_current
+            .iter()
+            .all(|f| manifest.is_current(&opts.output, f, data_fp))
+    {
+        Some(data_current)
+    } else {
+        None
+    };
+
     let writer = Writer::begin(&opts.output)?;
-    let result = write_all(&writer, &renderer, &pages, &statics, &assets);
+    Manifest::forget(&opts.output);
+    let result = (|| -> Result<Vec<String>> {
+        for (_, file, _) in &current {
+            writer.keep(file)?;
+        }
+        if !dirty.is_empty() {
+            let mut renderer =
+                Renderer::new(&site, tera, origin, opts.style).map_err(Error::one)?;
+            set_globals(&mut renderer, &assets);
+            write_pages(
+                &writer,
+                &renderer,
+                dirty.iter().map(|(p, file, _)| (*p, file.as_str())),
+            )?;
+        }
+        write_statics(&writer, &statics)?;
+        match data_current {
+            Some(files) => {
+                for f in &files {
+                    writer.keep(f)?;
+                }
+                Ok(files)
+            }
+            None => write_leaves(
+                &writer,
+                leaves(&site, &pages, &statics, &assets, opts.style),
+            ),
+        }
+    })();
     match result {
-        Ok(()) => {
+        Ok(data_files) => {
             let stats = writer.commit()?;
+            Manifest::save(
+                &opts.output,
+                planned
+                    .iter()
+                    .map(|(_, file, fp)| (file.clone(), *fp))
+                    .chain(data_files.into_iter().map(|f| (f, data_fp))),
+            );
             Ok(Report {
                 pages: pages.len(),
+                rendered: dirty.len(),
                 output: stats,
                 warnings,
                 elapsed: start.elapsed(),
@@ -127,6 +195,14 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             writer.abort();
             Err(e)
         }
+    }
+}
+
+/// Keeps fingerprints of `--file-urls` builds apart from pretty ones.
+fn style_key(style: UrlStyle) -> u64 {
+    match style {
+        UrlStyle::Pretty => 0,
+        UrlStyle::Files => 0x9e37_79b9_7f4a_7c15,
     }
 }
 
@@ -159,6 +235,7 @@ pub fn leaves(
     pages: &[routes::Page],
     statics: &[StaticFile],
     assets: &Assets,
+    style: UrlStyle,
 ) -> Vec<(String, Vec<u8>)> {
     let urls = Urls::new(&site.config);
     let own_robots = statics.iter().any(|f| f.rel == sitemap::ROBOTS);
@@ -166,46 +243,46 @@ pub fn leaves(
     out.extend(sitemap::files(site, &urls, pages, own_robots));
     out.extend(exports::files(site, &urls));
     out.extend(assets.files().iter().cloned());
+    out.push((search::FILE.to_string(), search::index_js(site, style)));
     out
 }
 
-fn write_all(
+/// Renders `pages` in parallel and hands them to the writer.
+fn write_pages<'p>(
     writer: &Writer,
     renderer: &Renderer,
-    pages: &[routes::Page],
-    statics: &[StaticFile],
-    assets: &Assets,
+    pages: impl Iterator<Item = (&'p routes::Page, &'p str)>,
 ) -> Result<()> {
-    let site = renderer.site;
-    let page_errors: Vec<Error> = pages
+    let pages: Vec<(&routes::Page, &str)> = pages.collect();
+    let errors: Vec<Error> = pages
         .par_iter()
-        .filter_map(|page| {
-            let html = match renderer.render(page) {
-                Ok(h) => h,
-                Err(d) => return Some(Error::one(d)),
-            };
-            writer.put(&page.file(site), &html).err()
+        .filter_map(|(page, file)| match renderer.render(page) {
+            Ok(html) => writer.put(file, &html).err(),
+            Err(d) => Some(Error::one(d)),
         })
-        .collect();
-    let index = crate::render::search::index_js(site, renderer.style);
-    writer.put(crate::render::search::FILE, &index)?;
-    let static_errors: Vec<Error> = statics
-        .par_iter()
-        .filter_map(|f| f.read().and_then(|bytes| writer.put(&f.rel, &bytes)).err())
-        .collect();
-    let leaf_errors: Vec<Error> = leaves(site, pages, statics, assets)
-        .par_iter()
-        .filter_map(|(rel, bytes)| writer.put(rel, bytes).err())
         .collect();
     // A render cut short by a signal reports as an interruption, not as
     // an error in its template.
     interrupt::check()?;
-    merge(
-        page_errors
-            .into_iter()
-            .chain(static_errors)
-            .chain(leaf_errors),
-    )
+    merge(errors.into_iter())
+}
+
+fn write_statics(writer: &Writer, statics: &[StaticFile]) -> Result<()> {
+    let errors: Vec<Error> = statics
+        .par_iter()
+        .filter_map(|f| f.read().and_then(|bytes| writer.put(&f.rel, &bytes)).err())
+        .collect();
+    merge(errors.into_iter())
+}
+
+/// Writes the data files; returns their paths.
+fn write_leaves(writer: &Writer, leaves: Vec<(String, Vec<u8>)>) -> Result<Vec<String>> {
+    let errors: Vec<Error> = leaves
+        .par_iter()
+        .filter_map(|(rel, bytes)| writer.put(rel, bytes).err())
+        .collect();
+    merge(errors.into_iter())?;
+    Ok(leaves.into_iter().map(|(rel, _)| rel).collect())
 }
 
 /// Folds many errors into one: site diagnostics together, else the first.

@@ -48,8 +48,9 @@ pub fn run(args: &Args) -> Result<String> {
         eprintln!("{w}\n");
     }
     Ok(format!(
-        "built {} pages into {} ({} files written, {} unchanged, {} removed) in {} ms",
+        "built {} pages ({} rendered) into {} ({} files written, {} unchanged, {} removed) in {} ms",
         report.pages,
+        report.rendered,
         opts.output.display(),
         report.output.written,
         report.output.files - report.output.written,

@@ -286,11 +286,7 @@ impl Session {
         let mut data_written = 0;
         if self.data_fp != Some(data_fp) {
             let writer = Writer::begin_partial(&self.output)?;
-            let mut data = pipeline::leaves(&site, &pages, &statics, &assets);
-            data.push((
-                crate::render::search::FILE.to_string(),
-                crate::render::search::index_js(&site, UrlStyle::Pretty),
-            ));
+            let data = pipeline::leaves(&site, &pages, &statics, &assets, UrlStyle::Pretty);
             let data_paths: BTreeSet<String> = data.iter().map(|(p, _)| p.clone()).collect();
             for (rel, bytes) in &data {
                 if let Err(e) = writer.put(rel, bytes) {

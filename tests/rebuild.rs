@@ -1,0 +1,138 @@
+//! Rebuilding into an existing output: nothing unchanged is rendered or
+//! rewritten, and the result is always byte for byte a fresh build.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{from} in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+/// Builds into `out` (incrementally) and into a fresh folder; the trees
+/// must be identical. Returns the incremental build's summary line.
+fn rebuild_matches_fresh(root: &Path, out: &Path, fresh: &Path) -> String {
+    let o = build(root, out, &[]);
+    let _ = std::fs::remove_dir_all(fresh);
+    build(root, fresh, &[]);
+    let (a, b) = (snapshot(out), snapshot(fresh));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "same files"
+    );
+    for (name, bytes) in &b {
+        assert!(a[name] == *bytes, "{name} differs from a fresh build");
+    }
+    stdout(&o)
+}
+
+#[test]
+fn rebuilds_equal_fresh_builds_and_skip_unchanged_work() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    minimal_site(&root);
+    for d in ["templates", "static"] {
+        std::fs::create_dir_all(root.join(d)).expect("mkdir");
+        copy_dir(&repo().join(d), &root.join(d));
+    }
+    let out = dir.path().join("public");
+    let fresh = dir.path().join("fresh");
+    build(&root, &out, &[]);
+
+    let line = rebuild_matches_fresh(&root, &out, &fresh);
+    assert!(
+        line.contains("(0 rendered)") && line.contains("(0 files written"),
+        "nothing changed, nothing rendered or written: {line}"
+    );
+
+    let ex = root.join("content/exchanges/2023-06-18-blinken-qin-beijing.md");
+    // The second paragraph is not part of the summary: only its page shows it.
+    edit(&ex, "More.", "More, at length.");
+    let line = rebuild_matches_fresh(&root, &out, &fresh);
+    assert!(
+        line.contains("(1 rendered)"),
+        "a body edit renders its page alone: {line}"
+    );
+    // The first paragraph is the summary, which the lists show too.
+    edit(&ex, "They talked for hours.", "They talked for many hours.");
+    let line = rebuild_matches_fresh(&root, &out, &fresh);
+    assert!(!line.contains("(1 rendered)"), "{line}");
+
+    edit(
+        &ex,
+        "Blinken and Qin meet in Beijing",
+        "Blinken and Qin talk in Beijing",
+    );
+    rebuild_matches_fresh(&root, &out, &fresh);
+
+    edit(
+        &root.join("content/officials/qin-gang.md"),
+        "Minister of Foreign Affairs",
+        "Foreign Minister",
+    );
+    rebuild_matches_fresh(&root, &out, &fresh);
+
+    write_files(
+        &root,
+        &[(
+            "content/exchanges/2023-01-05-added.md",
+            "+++\ntitle = \"Added\"\ndate = 2023-01-05\nformat = \"virtual\"\nofficials = [\"qin-gang\", \"antony-blinken\"]\nissues = [\"taiwan\"]\n+++\nNew.\n",
+        )],
+    );
+    rebuild_matches_fresh(&root, &out, &fresh);
+
+    std::fs::remove_file(root.join("content/exchanges/2022-09-23-blinken-qin-call.md"))
+        .expect("delete");
+    rebuild_matches_fresh(&root, &out, &fresh);
+
+    edit(
+        &root.join("templates/base.html"),
+        "<main",
+        "<!-- edited -->\n<main",
+    );
+    rebuild_matches_fresh(&root, &out, &fresh);
+
+    let css = root.join("static/style.css");
+    let text = std::fs::read_to_string(&css).expect("css");
+    std::fs::write(&css, format!("{text}\n/* edited */\n")).expect("edit css");
+    rebuild_matches_fresh(&root, &out, &fresh);
+
+    edit(
+        &root.join("content/site.toml"),
+        "Test timeline",
+        "Renamed timeline",
+    );
+    rebuild_matches_fresh(&root, &out, &fresh);
+
+    // A page changed by hand is noticed and rendered again.
+    let page = out.join("exchanges/2023-06-18-blinken-qin-beijing/index.html");
+    std::fs::write(&page, "tampered").expect("tamper");
+    rebuild_matches_fresh(&root, &out, &fresh);
+
+    // --file-urls and --base-url builds into the same folder are not mixed up.
+    build(&root, &out, &["--file-urls"]);
+    let _ = std::fs::remove_dir_all(&fresh);
+    build(&root, &fresh, &["--file-urls"]);
+    assert_eq!(snapshot(&out), snapshot(&fresh));
+    build(&root, &out, &["--base-url", "https://example.net/sub/"]);
+    let _ = std::fs::remove_dir_all(&fresh);
+    build(&root, &fresh, &["--base-url", "https://example.net/sub/"]);
+    assert_eq!(snapshot(&out), snapshot(&fresh));
+}
