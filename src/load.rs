@@ -199,46 +199,46 @@ pub struct Loaded {
 /// Reads the whole site under `root`. Problems become diagnostics; the
 /// result holds every entry that could be read.
 pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    let mut diagnostics = Vec::new();
-    let config = match load_config(root) {
-        Ok(c) => Some(c),
-        Err(d) => {
-            diagnostics.push(d);
-            None
+    let mut problems = Vec::new();
+    let exchanges = read_kind(root, Kind::Exchange, EXCHANGE_KEYS, &mut problems);
+    let officials = read_kind(root, Kind::Official, OFFICIAL_KEYS, &mut problems);
+    let issues = read_kind(root, Kind::Issue, ISSUE_KEYS, &mut problems);
+    Loaded::assemble(load_config(root), problems, exchanges, officials, issues)
+}
+
+/// An entry as read: parsed, or the problem that stopped it.
+pub type Entry<F> = Result<Doc<F>, Diagnostic>;
+
+impl Loaded {
+    /// Puts a site together from entries read one by one (by slug): the
+    /// ones that could not be read become diagnostics, and their slugs are
+    /// remembered as unreadable. Fails only without a usable site.toml.
+    pub fn assemble(
+        config: Result<Config, Diagnostic>,
+        mut diagnostics: Vec<Diagnostic>,
+        exchanges: impl IntoIterator<Item = (String, Entry<ExchangeFront>)>,
+        officials: impl IntoIterator<Item = (String, Entry<OfficialFront>)>,
+        issues: impl IntoIterator<Item = (String, Entry<IssueFront>)>,
+    ) -> Result<Loaded, Vec<Diagnostic>> {
+        let mut unreadable = Vec::new();
+        let (d, u) = (&mut diagnostics, &mut unreadable);
+        let exchanges = readable(Kind::Exchange, exchanges, d, u);
+        let officials = readable(Kind::Official, officials, d, u);
+        let issues = readable(Kind::Issue, issues, d, u);
+        match config {
+            Ok(config) => Ok(Loaded {
+                config,
+                exchanges,
+                officials,
+                issues,
+                unreadable,
+                diagnostics,
+            }),
+            Err(d) => {
+                diagnostics.insert(0, d);
+                Err(diagnostics)
+            }
         }
-    };
-    let mut unreadable = Vec::new();
-    let exchanges = load_kind::<ExchangeFront>(
-        root,
-        Kind::Exchange,
-        EXCHANGE_KEYS,
-        &mut diagnostics,
-        &mut unreadable,
-    );
-    let officials = load_kind::<OfficialFront>(
-        root,
-        Kind::Official,
-        OFFICIAL_KEYS,
-        &mut diagnostics,
-        &mut unreadable,
-    );
-    let issues = load_kind::<IssueFront>(
-        root,
-        Kind::Issue,
-        ISSUE_KEYS,
-        &mut diagnostics,
-        &mut unreadable,
-    );
-    match config {
-        Some(config) => Ok(Loaded {
-            config,
-            exchanges,
-            officials,
-            issues,
-            unreadable,
-            diagnostics,
-        }),
-        None => Err(diagnostics),
     }
 }
 
@@ -256,30 +256,41 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
         })
 }
 
-fn load_kind<F: DeserializeOwned + Send>(
-    root: &Path,
+/// The entries that could be read; the others become diagnostics and
+/// unreadable slugs.
+fn readable<F>(
     kind: Kind,
-    keys: &[&str],
+    entries: impl IntoIterator<Item = (String, Entry<F>)>,
     diagnostics: &mut Vec<Diagnostic>,
     unreadable: &mut Vec<(Kind, String)>,
 ) -> Vec<Doc<F>> {
-    let (files, mut problems) = list_entries(root, kind);
-    diagnostics.append(&mut problems);
-    let results: Vec<Result<Doc<F>, (String, Diagnostic)>> = files
-        .par_iter()
-        .map(|(slug, rel)| parse_doc::<F>(root, slug, rel, keys).map_err(|d| (slug.clone(), d)))
-        .collect();
-    let mut docs = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(doc) => docs.push(doc),
-            Err((slug, d)) => {
-                unreadable.push((kind, slug));
+    entries
+        .into_iter()
+        .filter_map(|(slug, entry)| match entry {
+            Ok(doc) => Some(doc),
+            Err(d) => {
                 diagnostics.push(d);
+                unreadable.push((kind, slug));
+                None
             }
-        }
-    }
-    docs
+        })
+        .collect()
+}
+
+/// Reads every entry of one kind, in slug order; folder problems go to
+/// `problems`.
+pub fn read_kind<F: DeserializeOwned + Send>(
+    root: &Path,
+    kind: Kind,
+    keys: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, Entry<F>)> {
+    let (files, mut listing) = list_entries(root, kind);
+    problems.append(&mut listing);
+    files
+        .par_iter()
+        .map(|(slug, rel)| (slug.clone(), parse_doc::<F>(root, slug, rel, keys)))
+        .collect()
 }
 
 /// Lists `<slug>.md` files of one kind, sorted by slug.

@@ -217,6 +217,17 @@ impl Site {
     }
 }
 
+impl Site {
+    /// The officials of one country, by name.
+    pub fn officials_of(&self, country: &str) -> Vec<usize> {
+        let mut members: Vec<usize> = (0..self.officials.len())
+            .filter(|&i| self.officials[i].country == country)
+            .collect();
+        members.sort_by(|&a, &b| self.officials[a].name.cmp(&self.officials[b].name));
+        members
+    }
+}
+
 fn slug_index<'a>(slugs: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
     let mut map = HashMap::new();
     for (i, s) in slugs.enumerate() {

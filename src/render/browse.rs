@@ -70,12 +70,8 @@ impl Renderer<'_> {
             .countries
             .iter()
             .map(|c| {
-                let mut members: Vec<usize> = (0..site.officials.len())
-                    .filter(|&i| {
-                        site.officials[i].country == c.key && !site.by_official[i].is_empty()
-                    })
-                    .collect();
-                members.sort_by(|&a, &b| site.officials[a].name.cmp(&site.officials[b].name));
+                let mut members = site.officials_of(&c.key);
+                members.retain(|&i| !site.by_official[i].is_empty());
                 map([
                     ("key", s(&c.key)),
                     ("name", s(&c.name)),

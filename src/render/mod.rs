@@ -311,10 +311,7 @@ impl<'a> Renderer<'a> {
             .countries
             .iter()
             .map(|c| {
-                let mut members: Vec<usize> = (0..site.officials.len())
-                    .filter(|&i| site.officials[i].country == c.key)
-                    .collect();
-                members.sort_by(|&a, &b| site.officials[a].name.cmp(&site.officials[b].name));
+                let members = site.officials_of(&c.key);
                 let list: Vec<Value> = members.iter().map(|&i| self.official_summary(i)).collect();
                 map([
                     ("key", s(&c.key)),

@@ -18,7 +18,7 @@ use tera::Tera;
 use crate::assets::Assets;
 use crate::config::{self, Config};
 use crate::error::{Diagnostic, Error, Result};
-use crate::load::{self, Doc, ExchangeFront, IssueFront, Kind, Loaded, OfficialFront};
+use crate::load::{self, Entry, ExchangeFront, IssueFront, Kind, Loaded, OfficialFront};
 use crate::model::Site;
 use crate::output::Writer;
 use crate::render::deps::Fingerprints;
@@ -27,9 +27,6 @@ use crate::render::values::UrlStyle;
 use crate::render::{Renderer, routes};
 use crate::validate;
 use crate::{pipeline, statics};
-
-/// An entry as last read: parsed, or the problem that stopped it.
-type Entry<F> = std::result::Result<Doc<F>, Diagnostic>;
 
 /// The dev server's build state.
 pub struct Session {
@@ -93,20 +90,18 @@ impl Session {
     }
 
     fn reread_all_entries(&mut self) {
-        self.listing_problems.clear();
-        for kind in Kind::ALL {
-            let (files, mut problems) = load::list_entries(&self.root, kind);
-            self.listing_problems.append(&mut problems);
-            match kind {
-                Kind::Exchange => {
-                    self.exchanges = read_all(&self.root, &files, load::EXCHANGE_KEYS)
-                }
-                Kind::Official => {
-                    self.officials = read_all(&self.root, &files, load::OFFICIAL_KEYS)
-                }
-                Kind::Issue => self.issues = read_all(&self.root, &files, load::ISSUE_KEYS),
-            }
-        }
+        let mut problems = Vec::new();
+        let root = &self.root;
+        self.exchanges = load::read_kind(root, Kind::Exchange, load::EXCHANGE_KEYS, &mut problems)
+            .into_iter()
+            .collect();
+        self.officials = load::read_kind(root, Kind::Official, load::OFFICIAL_KEYS, &mut problems)
+            .into_iter()
+            .collect();
+        self.issues = load::read_kind(root, Kind::Issue, load::ISSUE_KEYS, &mut problems)
+            .into_iter()
+            .collect();
+        self.listing_problems = problems;
     }
 
     /// Takes note of changed paths (absolute or relative to the root).
@@ -154,39 +149,19 @@ impl Session {
 
     /// The site as currently on disk, as `load` would have read it.
     fn loaded(&self) -> std::result::Result<Loaded, Vec<Diagnostic>> {
-        let mut diagnostics = self.listing_problems.clone();
-        let mut unreadable = Vec::new();
-        let config = match &self.config {
-            Ok(c) => Some(c.clone()),
-            Err(d) => {
-                diagnostics.push(d.clone());
-                None
-            }
-        };
-        let exchanges = collect(
-            Kind::Exchange,
-            &self.exchanges,
-            &mut diagnostics,
-            &mut unreadable,
-        );
-        let officials = collect(
-            Kind::Official,
-            &self.officials,
-            &mut diagnostics,
-            &mut unreadable,
-        );
-        let issues = collect(Kind::Issue, &self.issues, &mut diagnostics, &mut unreadable);
-        match config {
-            Some(config) => Ok(Loaded {
-                config,
-                exchanges,
-                officials,
-                issues,
-                unreadable,
-                diagnostics,
-            }),
-            None => Err(diagnostics),
+        fn cloned<F: Clone>(
+            map: &BTreeMap<String, Entry<F>>,
+        ) -> impl Iterator<Item = (String, Entry<F>)> + '_ {
+            map.iter()
+                .map(|(slug, entry)| (slug.clone(), entry.clone()))
         }
+        Loaded::assemble(
+            self.config.clone(),
+            self.listing_problems.clone(),
+            cloned(&self.exchanges),
+            cloned(&self.officials),
+            cloned(&self.issues),
+        )
     }
 
     /// Brings the output up to date with the sources. On error the output
@@ -321,19 +296,6 @@ fn entry_of(rel: &str) -> Option<(Kind, String)> {
     Some((kind, name.strip_suffix(".md")?.to_string()))
 }
 
-fn read_all<F: serde::de::DeserializeOwned + Send>(
-    root: &Path,
-    files: &[(String, PathBuf)],
-    keys: &[&str],
-) -> BTreeMap<String, Entry<F>> {
-    files
-        .par_iter()
-        .map(|(slug, rel)| (slug.clone(), load::parse_doc(root, slug, rel, keys)))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect()
-}
-
 fn update<F>(
     map: &mut BTreeMap<String, Entry<F>>,
     exists: bool,
@@ -345,23 +307,4 @@ fn update<F>(
     } else {
         map.remove(slug);
     }
-}
-
-fn collect<F: Clone>(
-    kind: Kind,
-    map: &BTreeMap<String, Entry<F>>,
-    diagnostics: &mut Vec<Diagnostic>,
-    unreadable: &mut Vec<(Kind, String)>,
-) -> Vec<Doc<F>> {
-    let mut docs = Vec::with_capacity(map.len());
-    for (slug, entry) in map {
-        match entry {
-            Ok(doc) => docs.push(doc.clone()),
-            Err(d) => {
-                diagnostics.push(d.clone());
-                unreadable.push((kind, slug.clone()));
-            }
-        }
-    }
-    docs
 }
