@@ -781,6 +781,8 @@ disableKinds = ["RSS", "sitemap", "robotsTXT", "section"]
 
 [pagination]
 pagerSize = 250
+# detente writes no /page/1/ redirect pages.
+disableAliases = true
 
 [taxonomies]
 official = "officials"
