@@ -30,7 +30,9 @@
 # Wall time is measured with a nanosecond clock around /usr/bin/time;
 # CPU (user+sys) and peak RSS come from `/usr/bin/time -v`.
 #
-# serve edit latency: see cargo bench / README  (not measured here)
+# serve edit latency: after the table, the serve_latency example edits one
+# exchange body 20 times on the 10,000 corpus (or the largest size run)
+# and prints the median time until the new page is on disk.
 
 set -euo pipefail
 
@@ -64,7 +66,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 log "building detente and gen_corpus (release)"
-cargo build --release --example gen_corpus || die "gen_corpus failed to build"
+cargo build --release --example gen_corpus --example serve_latency || die "gen_corpus failed to build"
 GEN=$TARGET_DIR/release/examples/gen_corpus
 DETENTE=$TARGET_DIR/release/detente
 if ! cargo build --release --bin detente; then
@@ -277,3 +279,14 @@ for n in "${GOOD_SIZES[@]}"; do
         "$(count_html "$d/out-detente")" "$(size_mib "$d/out-detente" || echo 0)" \
         "$(count_html "$d/out-hugo")" "$(size_mib "$d/out-hugo" || echo 0)"
 done
+
+# --- serve edit latency -------------------------------------------------------
+latency_n=""
+for n in "${GOOD_SIZES[@]}"; do
+    if [ "$n" = 10000 ] || [ -z "$latency_n" ]; then latency_n=$n; fi
+done
+if [ -n "$latency_n" ] && [ "${LATENCY:-1}" != 0 ]; then
+    echo
+    echo "serve, $latency_n exchanges:"
+    "$TARGET_DIR/release/examples/serve_latency" "$BENCH/$latency_n/detente" 20 || echo "serve latency run failed"
+fi
