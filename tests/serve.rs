@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -25,39 +25,12 @@ impl Drop for Server {
 }
 
 fn serve(root: &Path, output: &Path, log: &Path) -> Server {
-    let stderr = log.to_path_buf();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args([
-            "serve",
-            "--port",
-            "0",
-            "--root",
-            root.to_str().expect("utf-8"),
-            "--output",
-            output.to_str().expect("utf-8"),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&stderr).expect("log file"))
-        .spawn()
-        .expect("start serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("serve printed its address")
-            .expect("read line");
-        if let Some(at) = line.find("http://") {
-            break line[at..]
-                .split_whitespace()
-                .next()
-                .expect("url")
-                .to_string();
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, url, stderr }
+    let (child, url) = start_serve(root, output, log);
+    Server {
+        child,
+        url,
+        stderr: log.to_path_buf(),
+    }
 }
 
 /// A bare HTTP/1.1 request; returns (status, headers, body).

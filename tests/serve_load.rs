@@ -4,10 +4,12 @@
 //! the new one, never half of one — no request may fail, and the server
 //! must still be up at the end, serving the last edit.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -82,32 +84,7 @@ impl Drop for Server {
 }
 
 fn start(root: &Path, output: &Path, log: &Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
-        .arg("serve")
-        .args(["--port", "0", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(output)
-        .env("RAYON_NUM_THREADS", "2")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).expect("log"))
-        .spawn()
-        .expect("start serve");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("serve printed its address")
-            .expect("line");
-        if let Some(at) = line.find("http://") {
-            break line[at..]
-                .split_whitespace()
-                .next()
-                .expect("url")
-                .to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let (child, url) = common::start_serve(root, output, log);
     (Server(child), url)
 }
 

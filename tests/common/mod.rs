@@ -3,8 +3,9 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The repository root, which is itself the shipped site.
 pub fn repo() -> PathBuf {
@@ -175,4 +176,37 @@ pub fn resolve(page: &str, link: &str) -> Option<String> {
         path.push_str("index.html");
     }
     Some(path)
+}
+
+/// Starts `detente serve --port 0` on `root`, writing to `output` and its
+/// stderr to `log`; returns the process and the URL it printed. Its stdout
+/// keeps being drained so the server never blocks on a full pipe.
+pub fn start_serve(root: &Path, output: &Path, log: &Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
+        .arg("serve")
+        .args(["--port", "0", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(output)
+        .env("RAYON_NUM_THREADS", "2")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(log).expect("log file"))
+        .spawn()
+        .expect("start serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("serve printed its address")
+            .expect("read line");
+        if let Some(at) = line.find("http://") {
+            break line[at..]
+                .split_whitespace()
+                .next()
+                .expect("url")
+                .to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
 }
