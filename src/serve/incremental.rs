@@ -51,6 +51,8 @@ pub struct Session {
     leaves: BTreeSet<String>,
     /// Fingerprint of everything the data files were last made from.
     data_fp: Option<u64>,
+    /// The data files are behind the pages (their step was put off).
+    data_pending: bool,
 }
 
 /// What one rebuild did.
@@ -84,6 +86,7 @@ impl Session {
             cards: HashMap::new(),
             leaves: BTreeSet::new(),
             data_fp: None,
+            data_pending: false,
         };
         s.reread_all_entries();
         s
@@ -164,9 +167,21 @@ impl Session {
         )
     }
 
-    /// Brings the output up to date with the sources. On error the output
+    /// Whether the data files still have to catch up with the pages.
+    pub fn data_pending(&self) -> bool {
+        self.data_pending
+    }
+
+    /// Brings the output up to date with the sources. The data files
+    /// (feeds, sitemap, exports, filter index) are made after the pages,
+    /// and only when `data_now()` says so (the server puts them off while
+    /// more edits are waiting; see [`Session::data_pending`]). On error the output
     /// is left as it was and every problem is returned.
-    pub fn rebuild(&mut self, changed_statics: &BTreeSet<String>) -> Result<Rebuilt> {
+    pub fn rebuild(
+        &mut self,
+        changed_statics: &BTreeSet<String>,
+        data_now: impl Fn() -> bool,
+    ) -> Result<Rebuilt> {
         let start = Instant::now();
         let loaded = self.loaded().map_err(Error::Site)?;
         let mut site = Site::build(loaded, self.drafts);
@@ -259,7 +274,8 @@ impl Session {
         // made from changed. Unchanged bytes are not rewritten.
         let data_fp = fingerprints.everything();
         let mut data_written = 0;
-        if self.data_fp != Some(data_fp) {
+        self.data_pending = self.data_fp != Some(data_fp) && !data_now();
+        if self.data_fp != Some(data_fp) && !self.data_pending {
             let writer = Writer::begin_partial(&self.output)?;
             let data = pipeline::leaves(&site, &pages, &statics, &assets, UrlStyle::Pretty);
             let data_paths: BTreeSet<String> = data.iter().map(|(p, _)| p.clone()).collect();

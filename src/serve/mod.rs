@@ -77,7 +77,7 @@ pub fn run(args: &Args) -> Result<String> {
         .map_err(|e| Error::io("open the site folder", &args.root, e))?;
     let mut session = Session::open(&root, &output, args.drafts, &url);
     let hub = Arc::new(Hub::default());
-    match session.rebuild(&Default::default()) {
+    match session.rebuild(&Default::default(), || true) {
         Ok(r) => println!("built {} pages in {} ms", r.rendered, r.elapsed.as_millis()),
         Err(e) => {
             eprintln!("{e}");
@@ -97,13 +97,19 @@ pub fn run(args: &Args) -> Result<String> {
     }
     while !interrupt::requested() {
         let Some(paths) = watch.next_batch_timeout(Duration::from_millis(200)) else {
+            // Quiet: let the data files catch up with the pages.
+            if session.data_pending() {
+                if let Err(e) = session.rebuild(&Default::default(), || true) {
+                    eprintln!("{e}");
+                }
+            }
             continue;
         };
         if paths.is_empty() {
             continue;
         }
         let statics = session.note_changes(&paths);
-        match session.rebuild(&statics) {
+        match session.rebuild(&statics, || !watch.has_pending()) {
             Ok(r) => {
                 println!(
                     "rebuilt: {} pages rendered, {} files written, {} removed; pages in {} ms, data files in {} ms",

@@ -6,6 +6,7 @@
 //! are gathered until the folder has been quiet for a moment. It reports
 //! paths only; deciding what they mean is `incremental`'s job.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
@@ -25,6 +26,8 @@ pub struct Watch {
     _watcher: notify::RecommendedWatcher,
     rx: Receiver<notify::Result<notify::Event>>,
     ignore: Option<PathBuf>,
+    /// Events taken off the channel by [`Watch::has_pending`], not yet batched.
+    early: RefCell<Vec<notify::Result<notify::Event>>>,
 }
 
 impl Watch {
@@ -48,6 +51,7 @@ impl Watch {
             _watcher: watcher,
             rx,
             ignore,
+            early: RefCell::new(Vec::new()),
         })
     }
 
@@ -55,7 +59,18 @@ impl Watch {
     /// path touched during the burst; None when nothing changed.
     pub fn next_batch_timeout(&self, timeout: Duration) -> Option<BTreeSet<PathBuf>> {
         let mut paths = BTreeSet::new();
-        let first = self.rx.recv_timeout(timeout).ok()?;
+        let early: Vec<_> = self.early.borrow_mut().drain(..).collect();
+        for event in early {
+            self.add(event, &mut paths);
+        }
+        let first = if paths.is_empty() {
+            self.rx.recv_timeout(timeout).ok()?
+        } else {
+            match self.rx.recv_timeout(QUIET) {
+                Ok(event) => event,
+                Err(_) => return Some(paths),
+            }
+        };
         let started = std::time::Instant::now();
         self.add(first, &mut paths);
         while started.elapsed() < MAX_HOLD {
@@ -65,6 +80,19 @@ impl Watch {
             }
         }
         Some(paths)
+    }
+
+    /// Whether a change is waiting to be batched (without waiting for one).
+    pub fn has_pending(&self) -> bool {
+        let mut early = self.early.borrow_mut();
+        while let Ok(event) = self.rx.try_recv() {
+            early.push(event);
+        }
+        let mut paths = BTreeSet::new();
+        for event in early.iter().flatten() {
+            self.add(Ok(event.clone()), &mut paths);
+        }
+        !paths.is_empty()
     }
 
     fn add(&self, event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
