@@ -3,58 +3,21 @@
 //! and data files read back with parsers made for their formats and checked
 //! against the content; deterministic, write-only-changed output.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, SystemTime};
+
+use common::{build, copy_dir, detente, repo};
 
 const BASE: &str = "https://example.org/";
 const SUB: &str = "https://example.org/timeline/";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn detente(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(args)
-        .output()
-        .expect("run detente")
-}
-
-fn build(root: &Path, out: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "build",
-        "--root",
-        root.to_str().expect("utf-8 path"),
-        "--output",
-        out.to_str().expect("utf-8 path"),
-    ];
-    args.extend_from_slice(extra);
-    let o = detente(&args);
-    assert!(
-        o.status.success(),
-        "build {extra:?} failed:\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 /// A copy of the shipped site (content, templates, static) to edit.
 fn copy_site(to: &Path) {
     for dir in ["content", "templates", "static"] {
         copy_dir(&repo().join(dir), &to.join(dir));
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read dir").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
-        }
     }
 }
 
