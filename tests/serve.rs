@@ -119,10 +119,10 @@ fn serves_rebuilds_recovers_and_refuses_traversal() {
             .1
             .contains("<h1>Blinken and Qin talk in Beijing</h1>")
     });
-    assert!(
-        get(&url, "/").1.contains("Blinken and Qin talk in Beijing"),
-        "the timeline lists the new title"
-    );
+    // Files are replaced one by one (each atomically) within a rebuild.
+    wait_for("the timeline to list the new title", || {
+        get(&url, "/").1.contains("Blinken and Qin talk in Beijing")
+    });
 
     // Break the front matter: the old page stays, the error is reported.
     std::fs::write(&path, "+++\ntitle = \"unterminated\n+++\n").expect("break");
@@ -157,12 +157,16 @@ fn serves_rebuilds_recovers_and_refuses_traversal() {
     wait_for("the new exchange", || {
         get(&url, "/exchanges/2024-01-01-new/").0 == 200
     });
-    assert!(get(&url, "/").1.contains("Brand new"));
+    wait_for("the timeline to list it", || {
+        get(&url, "/").1.contains("Brand new")
+    });
     std::fs::remove_file(root.join("content/exchanges/2024-01-01-new.md")).expect("delete");
     wait_for("the deletion", || {
         get(&url, "/exchanges/2024-01-01-new/").0 == 404
     });
-    assert!(!get(&url, "/").1.contains("Brand new"));
+    wait_for("the timeline to drop it", || {
+        !get(&url, "/").1.contains("Brand new")
+    });
 
     // Nothing outside the output is served.
     std::fs::write(dir.path().join("secret.txt"), "top secret").expect("secret");
