@@ -71,14 +71,7 @@ fn measure(exchanges: usize) -> (usize, usize, usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     synthetic(dir.path(), exchanges);
     let out = dir.path().join("public");
-    let o = detente(&[
-        "build",
-        "--root",
-        dir.path().to_str().expect("utf-8"),
-        "--output",
-        out.to_str().expect("utf-8"),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    build(dir.path(), &out, &[]);
     let tree = snapshot(&out);
     let total = tree.values().map(Vec::len).sum();
     let largest = tree
