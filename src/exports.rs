@@ -5,15 +5,14 @@
 //! Owns the table of data files ([`FILES`], which the footer lists) and
 //! each format's shape and escaping rules. Every file is built from the
 //! model alone, in a stable order, with no build time in it, so it only
-//! changes when the content does. Returns `(path, bytes)` pairs; writes
-//! nothing.
+//! changes when the content does. Returns bytes; writes nothing.
 
 use chrono::{Datelike, NaiveDate};
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
 use crate::model::{Exchange, Site};
+use crate::render::deps::Reads;
 use crate::render::routes::{Page, PageKind};
 use crate::render::values::{display_range, map, role_title, s};
 use crate::urls::Urls;
@@ -25,7 +24,15 @@ pub struct DataFile {
     pub label: &'static str,
     pub media_type: &'static str,
     pub title: &'static str,
+    /// What the file reads of each exchange besides its card.
+    pub reads: Reads,
     build: fn(&Site, &Urls) -> Vec<u8>,
+}
+
+impl DataFile {
+    pub fn make(&self, site: &Site, urls: &Urls) -> Vec<u8> {
+        (self.build)(site, urls)
+    }
 }
 
 /// Every data file, in the order the footer lists them.
@@ -35,6 +42,10 @@ pub const FILES: &[DataFile] = &[
         label: "JSON",
         media_type: "application/json",
         title: "Every exchange as JSON",
+        reads: Reads {
+            body: false,
+            sources: true,
+        },
         build: exchanges_json,
     },
     DataFile {
@@ -42,6 +53,10 @@ pub const FILES: &[DataFile] = &[
         label: "TimelineJS",
         media_type: "application/json",
         title: "The timeline in the TimelineJS3 format",
+        reads: Reads {
+            body: false,
+            sources: false,
+        },
         build: timeline_json,
     },
     DataFile {
@@ -49,6 +64,10 @@ pub const FILES: &[DataFile] = &[
         label: "CSV",
         media_type: "text/csv",
         title: "One row per exchange (RFC 4180)",
+        reads: Reads {
+            body: false,
+            sources: false,
+        },
         build: exchanges_csv,
     },
     DataFile {
@@ -56,17 +75,13 @@ pub const FILES: &[DataFile] = &[
         label: "iCalendar",
         media_type: "text/calendar",
         title: "Every exchange as a calendar event (RFC 5545)",
+        reads: Reads {
+            body: false,
+            sources: false,
+        },
         build: calendar_ics,
     },
 ];
-
-/// Every data file as `(path, bytes)`.
-pub fn files(site: &Site, urls: &Urls) -> Vec<(String, Vec<u8>)> {
-    FILES
-        .par_iter()
-        .map(|f| (f.path.to_string(), (f.build)(site, urls)))
-        .collect()
-}
 
 /// The `data_files` template value: `[{url, label, type, title}]`, URLs
 /// relative to the site root.

@@ -4,11 +4,11 @@
 //! Owns which feeds exist ([`Scope`]), where each lives, which pages link
 //! to which ([`for_page`]), and the Atom documents themselves. Every date
 //! comes from the content (no build time), so a feed only changes when its
-//! exchanges do. It reads the model and returns `(path, bytes)` pairs; it
-//! writes nothing.
+//! exchanges do. It reads the model and returns bytes; it writes nothing.
+
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use crate::markdown::{self, RenderOptions};
 use crate::model::{Exchange, Site};
@@ -118,35 +118,36 @@ pub fn for_page(page: &Page) -> Vec<Scope> {
         .collect()
 }
 
-/// Every feed as `(path, bytes)`.
-pub fn files(site: &Site, urls: &Urls) -> Vec<(String, Vec<u8>)> {
-    let scopes = all(site);
-    // An exchange's <entry> is the same in every feed that shows it (the
-    // site's, its officials', its issues'): render each one once.
-    let mut wanted = vec![false; site.exchanges.len()];
-    for scope in &scopes {
-        for i in scope.shown(site) {
-            wanted[i] = true;
+/// The feeds of one build. An exchange's `<entry>` is the same in every
+/// feed that shows it (the site's, its officials', its issues'), so each
+/// one is rendered once, when a feed first needs it.
+pub struct Feeds<'a> {
+    site: &'a Site,
+    urls: &'a Urls,
+    entries: Vec<OnceLock<String>>,
+}
+
+impl<'a> Feeds<'a> {
+    pub fn new(site: &'a Site, urls: &'a Urls) -> Feeds<'a> {
+        Feeds {
+            site,
+            urls,
+            entries: (0..site.exchanges.len()).map(|_| OnceLock::new()).collect(),
         }
     }
-    let entries: Vec<String> = wanted
-        .par_iter()
-        .enumerate()
-        .map(|(i, &w)| {
-            let mut x = String::new();
-            if w {
-                entry(&mut x, site, urls, i);
-            }
-            x
-        })
-        .collect();
-    scopes
-        .par_iter()
-        .map(|&scope| {
-            let xml = assemble(site, urls, scope, |x, i| x.push_str(&entries[i]));
-            (scope.path(site), xml.into_bytes())
-        })
-        .collect()
+
+    /// One feed as an Atom document.
+    pub fn file(&self, scope: Scope) -> Vec<u8> {
+        let (site, urls) = (self.site, self.urls);
+        let xml = assemble(site, urls, scope, |x, i| {
+            x.push_str(self.entries[i].get_or_init(|| {
+                let mut one = String::new();
+                entry(&mut one, site, urls, i);
+                one
+            }));
+        });
+        xml.into_bytes()
+    }
 }
 
 /// `2023-06-18T00:00:00Z`: a content date as an Atom date.
@@ -299,14 +300,14 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let (site, _) = crate::pipeline::prepare(root, false, None).expect("the shipped site");
         let urls = Urls::new(&site.config);
-        let files = files(&site, &urls);
-        assert_eq!(files.len(), all(&site).len());
-        for ((path, bytes), scope) in files.iter().zip(all(&site)) {
-            assert_eq!(*path, scope.path(&site));
+        let feeds = Feeds::new(&site, &urls);
+        for scope in all(&site) {
+            let shared = feeds.file(scope);
             assert_eq!(
-                std::str::from_utf8(bytes).expect("utf-8"),
+                std::str::from_utf8(&shared).expect("utf-8"),
                 render(&site, &urls, scope),
-                "{path}"
+                "{}",
+                scope.path(&site)
             );
         }
     }

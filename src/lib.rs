@@ -18,6 +18,7 @@ pub mod exports;
 pub mod feeds;
 pub mod frontmatter;
 pub mod interrupt;
+pub mod leaves;
 pub mod linkcheck;
 pub mod load;
 pub mod manifest;

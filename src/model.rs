@@ -218,6 +218,17 @@ impl Site {
 }
 
 impl Site {
+    /// The exchange `doc` would be in this site, references resolved
+    /// against its officials and issues (the dev server's in-place edit).
+    pub fn exchange_from(&self, doc: Doc<ExchangeFront>) -> Exchange {
+        exchange(
+            doc,
+            &self.official_slugs,
+            &self.issue_slugs,
+            &self.officials,
+        )
+    }
+
     /// The officials of one country, by name.
     pub fn officials_of(&self, country: &str) -> Vec<usize> {
         let mut members: Vec<usize> = (0..self.officials.len())

@@ -11,18 +11,19 @@ use rayon::prelude::*;
 
 use crate::assets::Assets;
 use crate::error::{Diagnostic, Error, Result};
+use crate::exports;
 use crate::interrupt;
+use crate::leaves::Leaves;
 use crate::load;
 use crate::manifest::Manifest;
 use crate::model::Site;
 use crate::output::{self, Writer};
 use crate::render::deps::Fingerprints;
 use crate::render::values::UrlStyle;
-use crate::render::{Renderer, routes, search, templates};
+use crate::render::{Renderer, routes, templates};
 use crate::statics::{self, StaticFile};
 use crate::urls::Urls;
 use crate::validate;
-use crate::{exports, feeds, sitemap};
 
 /// What `detente build` was asked to do.
 #[derive(Debug, Clone)]
@@ -131,21 +132,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let (current, dirty): (Vec<_>, Vec<_>) = planned
         .par_iter()
         .partition(|(_, file, fp)| manifest.is_current(&opts.output, file, *fp));
-    let data_fp = fingerprints.everything();
-    let data_current = manifest.files_with(data_fp);
-    let data_current = if !data_current.is_empty()
-        && data_current
-            .iter()
-            .all(|f| manifest.is_current(&opts.output, f, data_fp))
-    {
-        Some(data_current)
-    } else {
-        None
-    };
-
     let writer = Writer::begin(&opts.output)?;
     Manifest::forget(&opts.output);
-    let result = (|| -> Result<Vec<String>> {
+    let result = (|| -> Result<Vec<(String, u64)>> {
         for (_, file, _) in &current {
             writer.keep(file)?;
         }
@@ -160,18 +149,11 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             )?;
         }
         write_statics(&writer, &statics)?;
-        match data_current {
-            Some(files) => {
-                for f in &files {
-                    writer.keep(f)?;
-                }
-                Ok(files)
-            }
-            None => write_leaves(
-                &writer,
-                leaves(&site, &pages, &statics, &assets, opts.style),
-            ),
-        }
+        let urls = Urls::new(&site.config);
+        let leaves = Leaves::new(&site, &urls, &pages, &statics, &assets, opts.style);
+        write_leaves(&writer, &leaves, &fingerprints, |file, fp| {
+            manifest.is_current(&opts.output, file, fp)
+        })
     })();
     match result {
         Ok(data_files) => {
@@ -181,7 +163,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
                 planned
                     .iter()
                     .map(|(_, file, fp)| (file.clone(), *fp))
-                    .chain(data_files.into_iter().map(|f| (f, data_fp))),
+                    .chain(data_files),
             );
             Ok(Report {
                 pages: pages.len(),
@@ -228,25 +210,6 @@ pub fn set_globals(renderer: &mut Renderer, assets: &Assets) {
     renderer.set_global("data_files", exports::value());
 }
 
-/// The files built from the model beside the pages: feeds, sitemap and
-/// robots.txt, the data files, and the hashed copies of assets.
-pub fn leaves(
-    site: &Site,
-    pages: &[routes::Page],
-    statics: &[StaticFile],
-    assets: &Assets,
-    style: UrlStyle,
-) -> Vec<(String, Vec<u8>)> {
-    let urls = Urls::new(&site.config);
-    let own_robots = statics.iter().any(|f| f.rel == sitemap::ROBOTS);
-    let mut out = feeds::files(site, &urls);
-    out.extend(sitemap::files(site, &urls, pages, own_robots));
-    out.extend(exports::files(site, &urls));
-    out.extend(assets.files().iter().cloned());
-    out.push((search::FILE.to_string(), search::index_js(site, style)));
-    out
-}
-
 /// Renders `pages` in parallel and hands them to the writer.
 fn write_pages<'p>(
     writer: &Writer,
@@ -275,14 +238,37 @@ fn write_statics(writer: &Writer, statics: &[StaticFile]) -> Result<()> {
     merge(errors.into_iter())
 }
 
-/// Writes the data files; returns their paths.
-fn write_leaves(writer: &Writer, leaves: Vec<(String, Vec<u8>)>) -> Result<Vec<String>> {
-    let errors: Vec<Error> = leaves
+/// Makes and writes, one at a time, each leaf whose file `is_current`
+/// does not already hold; returns every leaf's path and fingerprint.
+pub fn write_leaves(
+    writer: &Writer,
+    leaves: &Leaves,
+    fingerprints: &Fingerprints,
+    is_current: impl Fn(&str, u64) -> bool + Sync,
+) -> Result<Vec<(String, u64)>> {
+    let all = leaves.all();
+    let results: Vec<Result<(String, u64)>> = all
         .par_iter()
-        .filter_map(|(rel, bytes)| writer.put(rel, bytes).err())
+        .map(|&leaf| {
+            let path = leaves.path(leaf);
+            let fp = leaves.fingerprint(fingerprints, leaf);
+            if is_current(&path, fp) {
+                writer.keep(&path)?;
+            } else {
+                writer.put(&path, &leaves.make(leaf))?;
+            }
+            Ok((path, fp))
+        })
         .collect();
-    merge(errors.into_iter())?;
-    Ok(leaves.into_iter().map(|(rel, _)| rel).collect())
+    let mut done = Vec::with_capacity(results.len());
+    merge(results.into_iter().filter_map(|r| match r {
+        Ok(file) => {
+            done.push(file);
+            None
+        }
+        Err(e) => Some(e),
+    }))?;
+    Ok(done)
 }
 
 /// Folds many errors into one: site diagnostics together, else the first.

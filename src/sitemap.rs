@@ -18,19 +18,6 @@ use crate::xml::escape;
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
 
-/// The sitemap (when the site has a `base_url`) and robots.txt (unless the
-/// site ships its own, `own_robots`).
-pub fn files(site: &Site, urls: &Urls, pages: &[Page], own_robots: bool) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    if urls.is_absolute() {
-        out.push((SITEMAP.to_string(), sitemap(site, urls, pages).into_bytes()));
-    }
-    if !own_robots {
-        out.push((ROBOTS.to_string(), robots(urls).into_bytes()));
-    }
-    out
-}
-
 pub fn robots(urls: &Urls) -> String {
     let mut text = String::from("User-agent: *\nAllow: /\n");
     if urls.is_absolute() {

@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::error::{Diagnostic, LineCol};
 use crate::load::Kind;
 use crate::markdown;
-use crate::model::{Ref, Site};
+use crate::model::{Exchange, Ref, Site};
 use crate::suggest;
 
 /// Checks the whole site. Errors and warnings come back sorted by file and line.
@@ -185,102 +185,128 @@ fn check_issues(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_exchanges(site: &Site, out: &mut Vec<Diagnostic>) {
-    let official_slugs: Vec<&str> = site.officials.iter().map(|o| o.slug.as_str()).collect();
-    let issue_slugs: Vec<&str> = site.issues.iter().map(|i| i.slug.as_str()).collect();
-    let formats: Vec<&str> = site.config.formats.iter().map(String::as_str).collect();
+    let names = Names::of(site);
     for e in &site.exchanges {
-        let p = &e.places;
-        if e.title.is_empty() {
+        check_exchange(site, &names, e, out);
+    }
+}
+
+/// What an exchange may name: officials, issues and formats.
+struct Names<'a> {
+    officials: Vec<&'a str>,
+    issues: Vec<&'a str>,
+    formats: Vec<&'a str>,
+}
+
+impl<'a> Names<'a> {
+    fn of(site: &'a Site) -> Names<'a> {
+        Names {
+            officials: site.officials.iter().map(|o| o.slug.as_str()).collect(),
+            issues: site.issues.iter().map(|i| i.slug.as_str()).collect(),
+            formats: site.config.formats.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// The problems of one exchange as it would stand in `site` (the dev
+/// server's check of an exchange edited in place: nothing else in the
+/// site can change what is said about it, nor it about anything else,
+/// as long as its slug, date, officials and issues stay the same).
+pub fn exchange(site: &Site, e: &Exchange) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_exchange(site, &Names::of(site), e, &mut out);
+    out
+}
+
+fn check_exchange(site: &Site, names: &Names, e: &Exchange, out: &mut Vec<Diagnostic>) {
+    let (official_slugs, issue_slugs, formats) = (&names.officials, &names.issues, &names.formats);
+    let p = &e.places;
+    if e.title.is_empty() {
+        out.push(
+            Diagnostic::error(&e.path, "`title` is empty")
+                .at(Some(p.title))
+                .help("give the exchange a title, e.g. title = \"Blinken meets Qin in Beijing\""),
+        );
+    }
+    if let Some(end) = e.end_date.filter(|end| *end < e.date) {
+        out.push(
+            Diagnostic::error(
+                &e.path,
+                format!("`end_date` ({end}) is before `date` ({})", e.date),
+            )
+            .at(p.end_date)
+            .help("an exchange cannot end before it starts; fix or remove `end_date`"),
+        );
+    }
+    if !formats.contains(&e.format.as_str()) {
+        out.push(
+            Diagnostic::error(&e.path, format!("unknown format `{}`", e.format))
+                .at(Some(p.format))
+                .help(suggest::hint(&e.format, "formats", formats)),
+        );
+    }
+    if e.participants.is_empty() {
+        out.push(
+            Diagnostic::error(&e.path, "`officials` is empty")
+                .at(Some(p.officials))
+                .help("name at least one official by slug, e.g. officials = [\"antony-blinken\"]"),
+        );
+    }
+    let mut seen = Vec::new();
+    for part in &e.participants {
+        let r = &part.official;
+        if seen.contains(&r.slug) {
             out.push(
-                Diagnostic::error(&e.path, "`title` is empty")
-                    .at(Some(p.title))
-                    .help(
-                        "give the exchange a title, e.g. title = \"Blinken meets Qin in Beijing\"",
-                    ),
+                Diagnostic::error(&e.path, format!("official `{}` is listed twice", r.slug))
+                    .at(Some(r.at))
+                    .help("remove the second mention"),
             );
         }
-        if let Some(end) = e.end_date.filter(|end| *end < e.date) {
+        seen.push(r.slug.clone());
+        check_ref(site, Kind::Official, r, &e.path, official_slugs, out);
+        if let (Some(o), None) = (r.target, part.role) {
+            let o = &site.officials[o];
+            out.push(
+                Diagnostic::warning(
+                    &e.path,
+                    format!(
+                        "{} ({}) held no role on {}, the date of `{}`",
+                        o.name, o.slug, e.date, e.slug
+                    ),
+                )
+                .at(Some(r.at))
+                .help(format!(
+                    "add the role they held then to {}",
+                    o.path.display()
+                )),
+            );
+        }
+    }
+    let mut seen = Vec::new();
+    for r in &e.issues {
+        if seen.contains(&r.slug) {
+            out.push(
+                Diagnostic::error(&e.path, format!("issue `{}` is listed twice", r.slug))
+                    .at(Some(r.at))
+                    .help("remove the second mention"),
+            );
+        }
+        seen.push(r.slug.clone());
+        check_ref(site, Kind::Issue, r, &e.path, issue_slugs, out);
+    }
+    for (s, at) in &e.sources {
+        let url = s.url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://"))
+            || !markdown::url_is_safe(url, false)
+        {
             out.push(
                 Diagnostic::error(
                     &e.path,
-                    format!("`end_date` ({end}) is before `date` ({})", e.date),
+                    format!("source URL `{url}` is not an http(s) address"),
                 )
-                .at(p.end_date)
-                .help("an exchange cannot end before it starts; fix or remove `end_date`"),
+                .at(Some(*at))
+                .help("sources must link to web pages, e.g. https://www.state.gov/…"),
             );
-        }
-        if !formats.contains(&e.format.as_str()) {
-            out.push(
-                Diagnostic::error(&e.path, format!("unknown format `{}`", e.format))
-                    .at(Some(p.format))
-                    .help(suggest::hint(&e.format, "formats", &formats)),
-            );
-        }
-        if e.participants.is_empty() {
-            out.push(
-                Diagnostic::error(&e.path, "`officials` is empty")
-                    .at(Some(p.officials))
-                    .help(
-                        "name at least one official by slug, e.g. officials = [\"antony-blinken\"]",
-                    ),
-            );
-        }
-        let mut seen = Vec::new();
-        for part in &e.participants {
-            let r = &part.official;
-            if seen.contains(&r.slug) {
-                out.push(
-                    Diagnostic::error(&e.path, format!("official `{}` is listed twice", r.slug))
-                        .at(Some(r.at))
-                        .help("remove the second mention"),
-                );
-            }
-            seen.push(r.slug.clone());
-            check_ref(site, Kind::Official, r, &e.path, &official_slugs, out);
-            if let (Some(o), None) = (r.target, part.role) {
-                let o = &site.officials[o];
-                out.push(
-                    Diagnostic::warning(
-                        &e.path,
-                        format!(
-                            "{} ({}) held no role on {}, the date of `{}`",
-                            o.name, o.slug, e.date, e.slug
-                        ),
-                    )
-                    .at(Some(r.at))
-                    .help(format!(
-                        "add the role they held then to {}",
-                        o.path.display()
-                    )),
-                );
-            }
-        }
-        let mut seen = Vec::new();
-        for r in &e.issues {
-            if seen.contains(&r.slug) {
-                out.push(
-                    Diagnostic::error(&e.path, format!("issue `{}` is listed twice", r.slug))
-                        .at(Some(r.at))
-                        .help("remove the second mention"),
-                );
-            }
-            seen.push(r.slug.clone());
-            check_ref(site, Kind::Issue, r, &e.path, &issue_slugs, out);
-        }
-        for (s, at) in &e.sources {
-            let url = s.url.trim();
-            if !(url.starts_with("http://") || url.starts_with("https://"))
-                || !markdown::url_is_safe(url, false)
-            {
-                out.push(
-                    Diagnostic::error(
-                        &e.path,
-                        format!("source URL `{url}` is not an http(s) address"),
-                    )
-                    .at(Some(*at))
-                    .help("sources must link to web pages, e.g. https://www.state.gov/…"),
-                );
-            }
         }
     }
 }

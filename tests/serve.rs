@@ -262,3 +262,105 @@ fn incremental_output_equals_a_full_build() {
         );
     }
 }
+
+/// Edits that keep an exchange in its place in the timeline are applied
+/// to the last model in place; each kind of field they may change must
+/// still give exactly what a full build gives, and a bad one must be
+/// refused like any other broken edit.
+#[test]
+fn in_place_edits_equal_a_full_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    minimal_site(&root);
+    let out = dir.path().join("served");
+    let log = dir.path().join("serve.log");
+    let server = serve(&root, &out, &log);
+    let path = root.join(EX);
+    let original = std::fs::read_to_string(&path).expect("read");
+    let in_place_lines = || {
+        std::fs::read_to_string(log.with_extension("out"))
+            .unwrap_or_default()
+            .matches("rebuilt in place")
+            .count()
+    };
+    let mut text = original.clone();
+    // Each edit: what to change, and text that shows on the page after it.
+    let edits: [(&str, &str, &str); 6] = [
+        (
+            "They talked for hours.",
+            "They talked for *six* hours.",
+            "<em>six</em>",
+        ),
+        (
+            "title = \"Blinken and Qin meet in Beijing\"",
+            "title = \"Blinken and Qin hold talks in Beijing\"",
+            "hold talks in Beijing",
+        ),
+        (
+            "location = \"Beijing, China\"",
+            "location = \"Diaoyutai, Beijing\"",
+            "Diaoyutai",
+        ),
+        (
+            "date = 2023-06-18\n",
+            "date = 2023-06-18\nend_date = 2023-06-19\nsummary = \"Two days of talks.\"\n",
+            "Two days of talks.",
+        ),
+        ("format = \"in-person\"", "format = \"virtual\"", "virtual"),
+        (
+            "+++\nThey",
+            "[[sources]]\ntitle = \"Readout\"\nurl = \"https://example.org/readout\"\n+++\nThey",
+            "https://example.org/readout",
+        ),
+    ];
+    for (n, (from, to, shows)) in edits.iter().enumerate() {
+        assert!(text.contains(from), "edit {n}: {from} not in the file");
+        text = text.replace(from, to);
+        std::fs::write(&path, &text).expect("edit");
+        wait_for(shows, || get(&server.url, PAGE).1.contains(shows));
+        wait_for("the in-place rebuild line", || in_place_lines() > n);
+    }
+    // The title shows on the lists too: the home page and the official's.
+    assert!(get(&server.url, "/").1.contains("hold talks in Beijing"));
+    assert!(
+        get(&server.url, "/officials/antony-blinken/")
+            .1
+            .contains("hold talks in Beijing")
+    );
+    // A bad value is refused in place: the last good page stays.
+    std::fs::write(
+        &path,
+        text.replace("format = \"virtual\"", "format = \"carrier-pigeon\""),
+    )
+    .expect("break");
+    wait_for("the error", || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("carrier-pigeon")
+    });
+    assert!(get(&server.url, PAGE).1.contains("Diaoyutai"));
+    // Moving the exchange to another date takes the whole way.
+    std::fs::write(
+        &path,
+        text.replace("date = 2023-06-18\n", "date = 2023-06-17\n"),
+    )
+    .expect("move");
+    wait_for("the moved exchange", || {
+        get(&server.url, PAGE).1.contains("17–19 June 2023")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+
+    let full = dir.path().join("full");
+    build(&root, &full, &["--base-url", &server.url]);
+    let served = snapshot(&out);
+    let built = snapshot(&full);
+    let served_names: Vec<&String> = served.keys().collect();
+    let built_names: Vec<&String> = built.keys().collect();
+    assert_eq!(served_names, built_names, "same files");
+    for (name, bytes) in &built {
+        assert!(
+            served[name] == *bytes,
+            "{name} differs between serve and build"
+        );
+    }
+}

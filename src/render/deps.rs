@@ -21,8 +21,10 @@ pub struct Fingerprints {
     site: u64,
     /// What each exchange's card shows (everything but body and sources).
     exchanges: Vec<u64>,
-    /// What only each exchange's own page shows: body and sources.
+    /// Each exchange's body (its own page and the feeds show it).
     bodies: Vec<u64>,
+    /// Each exchange's sources (its own page and `exchanges.json`).
+    sources: Vec<u64>,
     officials: Vec<u64>,
     issues: Vec<u64>,
 }
@@ -55,10 +57,12 @@ fn card_fp(e: &Exchange) -> u64 {
     h.finish()
 }
 
-/// What only the exchange's own page shows.
 fn body_fp(e: &Exchange) -> u64 {
+    hash_of(&*e.body)
+}
+
+fn sources_fp(e: &Exchange) -> u64 {
     let mut h = FxHasher::default();
-    e.body.hash(&mut h);
     for (s, _) in &e.sources {
         (&s.title, &s.url).hash(&mut h);
     }
@@ -106,21 +110,40 @@ impl Fingerprints {
             site: h.finish(),
             exchanges: site.exchanges.par_iter().map(card_fp).collect(),
             bodies: site.exchanges.par_iter().map(body_fp).collect(),
+            sources: site.exchanges.par_iter().map(sources_fp).collect(),
             officials: site.officials.iter().map(|o| hash_of(&*o.body)).collect(),
             issues: site.issues.iter().map(|i| hash_of(&*i.body)).collect(),
         }
     }
 
-    /// One fingerprint of the whole site, for files made from all of it
-    /// (feeds, sitemap, data files, the filter index).
-    pub fn everything(&self) -> u64 {
-        hash_of((
-            self.site,
-            &self.exchanges,
-            &self.bodies,
-            &self.officials,
-            &self.issues,
-        ))
+    /// Takes note that exchange `i` changed in place (the dev server's
+    /// edit of one entry). The caller checks that nothing site-wide moved.
+    pub fn update_exchange(&mut self, i: usize, e: &Exchange) {
+        self.exchanges[i] = card_fp(e);
+        self.bodies[i] = body_fp(e);
+        self.sources[i] = sources_fp(e);
+    }
+
+    /// What exchange `i`'s card shows, without the site-wide parts.
+    pub fn card_only(&self, i: usize) -> u64 {
+        self.exchanges[i]
+    }
+
+    /// A fingerprint of a file made from the site-wide parts and, for
+    /// each exchange in `ids`, what `reads` says it reads of it.
+    pub fn of_exchanges(&self, ids: impl Iterator<Item = usize>, reads: Reads) -> u64 {
+        let mut h = FxHasher::default();
+        self.site.hash(&mut h);
+        for i in ids {
+            (i, self.exchanges[i]).hash(&mut h);
+            if reads.body {
+                self.bodies[i].hash(&mut h);
+            }
+            if reads.sources {
+                self.sources[i].hash(&mut h);
+            }
+        }
+        h.finish()
     }
 
     /// The fingerprint of everything exchange `i`'s card reads.
@@ -145,7 +168,7 @@ impl Fingerprints {
             PageKind::Year => list(&mut h, page.list(site).0),
             PageKind::Exchange => {
                 let i = page.index;
-                self.bodies[i].hash(&mut h);
+                (self.bodies[i], self.sources[i]).hash(&mut h);
                 let lo = i.saturating_sub(1);
                 let hi = (i + 2).min(site.exchanges.len());
                 list(&mut h, &(lo..hi).collect::<Vec<_>>());
@@ -163,6 +186,13 @@ impl Fingerprints {
         }
         h.finish()
     }
+}
+
+/// What a file reads of each exchange besides its card.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reads {
+    pub body: bool,
+    pub sources: bool,
 }
 
 /// A fingerprint of a template set.

@@ -35,6 +35,22 @@ pub struct Renderer<'a> {
     globals: Vec<(&'static str, Value)>,
 }
 
+/// What a [`Renderer`] owns: the templates and the values built for one site.
+pub struct Parts {
+    tera: Tera,
+    origin: Origin,
+    values: Values,
+    style: UrlStyle,
+    globals: Vec<(&'static str, Value)>,
+}
+
+impl Parts {
+    /// Exchange `i`'s finished card.
+    pub fn card(&self, i: usize) -> &Value {
+        &self.values.cards[i]
+    }
+}
+
 impl<'a> Renderer<'a> {
     /// Prepares the values every page shares, rendering each exchange's
     /// card (`partials/card.html`) once.
@@ -66,6 +82,45 @@ impl<'a> Renderer<'a> {
             style,
             globals: Vec::new(),
         })
+    }
+
+    /// Takes the renderer apart, leaving the site it borrowed (the dev
+    /// server keeps the parts between rebuilds).
+    pub fn into_parts(self) -> Parts {
+        Parts {
+            tera: self.tera,
+            origin: self.origin,
+            values: self.values,
+            style: self.style,
+            globals: self.globals,
+        }
+    }
+
+    /// A renderer of `site` from the parts of one made for it before.
+    /// When an exchange changed in place, its card must be refreshed
+    /// first ([`Renderer::refresh_card`]).
+    pub fn from_parts(site: &'a Site, parts: Parts) -> Renderer<'a> {
+        let Parts {
+            tera,
+            origin,
+            values,
+            style,
+            globals,
+        } = parts;
+        Renderer {
+            site,
+            tera,
+            origin,
+            values,
+            style,
+            globals,
+        }
+    }
+
+    /// Remakes exchange `i`'s card after it changed in place.
+    pub fn refresh_card(&mut self, i: usize) -> Result<(), Diagnostic> {
+        self.values
+            .refresh_card(self.site, i, self.style, &self.tera, &self.origin)
     }
 
     /// Adds a value that every page's context receives.

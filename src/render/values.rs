@@ -115,33 +115,37 @@ impl Values {
         if !tera.get_template_names().any(|n| n == CARD_TEMPLATE) {
             return Ok(());
         }
-        let site = self.site.clone();
+        let site = &self.site;
         let cards: Result<Vec<Value>, crate::error::Diagnostic> = self
             .cards
             .par_iter()
-            .map(|card| {
-                let mut ctx = tera::Context::new();
-                ctx.insert_value("e", card.clone());
-                ctx.insert_value("site", site.clone());
-                ctx.insert_value("root", s(ROOT_MARK));
-                // Guarded like a page: a runaway loop in the card is stopped.
-                let mut out = super::templates::Guarded::new(1024);
-                if let Err(e) = tera.render_to(CARD_TEMPLATE, &ctx, &mut out) {
-                    return Err(super::templates::render_error(
-                        origin,
-                        &e,
-                        &out,
-                        CARD_TEMPLATE,
-                        "an exchange card",
-                    ));
-                }
-                let html = String::from_utf8_lossy(&out.out);
-                let mut m = card.as_map().cloned().unwrap_or_default();
-                m.insert("html".into(), Value::safe_string(&html));
-                Ok(Value::from(m))
-            })
+            .map(|card| with_html(card, site, tera, origin))
             .collect();
         self.cards = cards?;
+        Ok(())
+    }
+
+    /// Remakes exchange `i`'s card (and its HTML, when the templates have
+    /// a card template) after the exchange changed in place.
+    pub fn refresh_card(
+        &mut self,
+        site: &Site,
+        i: usize,
+        style: UrlStyle,
+        tera: &tera::Tera,
+        origin: &super::templates::Origin,
+    ) -> Result<(), crate::error::Diagnostic> {
+        let mut fresh = card(
+            site,
+            &site.exchanges[i],
+            &self.officials,
+            &self.issues,
+            style,
+        );
+        if tera.get_template_names().any(|n| n == CARD_TEMPLATE) {
+            fresh = with_html(&fresh, &self.site, tera, origin)?;
+        }
+        self.cards[i] = fresh;
         Ok(())
     }
 
@@ -233,6 +237,34 @@ impl Values {
             site: site_value,
         }
     }
+}
+
+/// `card` with its HTML from `partials/card.html` added as `html`.
+fn with_html(
+    card: &Value,
+    site: &Value,
+    tera: &tera::Tera,
+    origin: &super::templates::Origin,
+) -> Result<Value, crate::error::Diagnostic> {
+    let mut ctx = tera::Context::new();
+    ctx.insert_value("e", card.clone());
+    ctx.insert_value("site", site.clone());
+    ctx.insert_value("root", s(ROOT_MARK));
+    // Guarded like a page: a runaway loop in the card is stopped.
+    let mut out = super::templates::Guarded::new(1024);
+    if let Err(e) = tera.render_to(CARD_TEMPLATE, &ctx, &mut out) {
+        return Err(super::templates::render_error(
+            origin,
+            &e,
+            &out,
+            CARD_TEMPLATE,
+            "an exchange card",
+        ));
+    }
+    let html = String::from_utf8_lossy(&out.out);
+    let mut m = card.as_map().cloned().unwrap_or_default();
+    m.insert("html".into(), Value::safe_string(&html));
+    Ok(Value::from(m))
 }
 
 fn official_ref(site: &Site, o: &Official, style: UrlStyle) -> Value {

@@ -1,12 +1,21 @@
 //! Incremental rebuilds for the dev server.
 //!
-//! Owns the server's copy of the sources (every entry, parsed or broken),
-//! and turns a set of changed paths into the smallest update of the output:
-//! changed entries are re-read alone, the model and validation run over the
-//! whole site (they are cheap), and only pages whose fingerprint changed are
-//! rendered and written (see `render::deps`); a changed static file is
-//! copied alone. The result is byte for byte what a full build writes.
-//! A failed rebuild changes nothing in the output.
+//! Owns the server's copy of the sources (every entry, parsed or broken)
+//! and of the last good build, and turns a set of changed paths into the
+//! smallest update of the output. Two ways, one result:
+//!
+//! - In place: when only exchanges were edited, and none of them moved in
+//!   the timeline or changed who or what it is about (same slug, date,
+//!   officials and issues), each one is swapped into the last good model,
+//!   checked alone, and its card remade; nothing else is rebuilt.
+//! - Whole: anything else (a new, deleted or renamed file, an official,
+//!   an issue, site.toml, templates, static files) re-reads the changed
+//!   entries alone and builds and validates the model from all of them.
+//!
+//! Either way only pages whose fingerprint changed are rendered and written
+//! (see `render::deps`), then each data file whose inputs changed (see
+//! `leaves`); a changed static file is copied alone. The output is byte for
+//! byte what a full build writes, and a failed rebuild changes nothing in it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -18,15 +27,19 @@ use tera::Tera;
 use crate::assets::Assets;
 use crate::config::{self, Config};
 use crate::error::{Diagnostic, Error, Result};
+use crate::leaves::Leaves;
 use crate::load::{self, Entry, ExchangeFront, IssueFront, Kind, Loaded, OfficialFront};
-use crate::model::Site;
+use crate::model::{Exchange, Site};
 use crate::output::Writer;
+use crate::pipeline;
 use crate::render::deps::Fingerprints;
+use crate::render::routes::Page;
 use crate::render::templates::{self, Origin};
 use crate::render::values::UrlStyle;
-use crate::render::{Renderer, routes};
+use crate::render::{Parts, Renderer, routes};
+use crate::statics::{self, StaticFile};
+use crate::urls::Urls;
 use crate::validate;
-use crate::{pipeline, statics};
 
 /// The dev server's build state.
 pub struct Session {
@@ -40,24 +53,49 @@ pub struct Session {
     issues: BTreeMap<String, Entry<IssueFront>>,
     listing_problems: Vec<Diagnostic>,
     templates: std::result::Result<(Tera, Origin, u64), Vec<Diagnostic>>,
+    /// What changed since the last good rebuild.
+    pending: Pending,
+    /// The model and renderer of the last good rebuild.
+    last: Option<Last>,
     /// Output file → fingerprint of the page written there.
     pages: HashMap<String, u64>,
     /// Static files (output path) written so far.
     statics: BTreeSet<String>,
     /// Each exchange's finished card, by slug, with the fingerprint of
-    /// what it was made from.
+    /// what it was made from (kept across whole rebuilds).
     cards: HashMap<String, (u64, tera::Value)>,
-    /// Feeds, sitemap, data files and hashed assets written so far.
-    leaves: BTreeSet<String>,
-    /// Fingerprint of everything the data files were last made from.
-    data_fp: Option<u64>,
+    /// Data file → fingerprint of what it was last made from.
+    leaves: HashMap<String, u64>,
     /// The data files are behind the pages (their step was put off).
     data_pending: bool,
+}
+
+/// What changed since the last good rebuild.
+struct Pending {
+    /// Something that needs a whole rebuild (always, before the first).
+    whole: bool,
+    /// Exchanges whose file was edited (it existed before and after).
+    edited: BTreeSet<String>,
+}
+
+/// The last good rebuild, kept for edits applied in place.
+struct Last {
+    site: Site,
+    fingerprints: Fingerprints,
+    /// The renderer's parts (taken while it renders).
+    parts: Option<Parts>,
+    pages: Vec<Page>,
+    /// Each page's output file, in the order of `pages`.
+    files: Vec<String>,
+    statics: Vec<StaticFile>,
+    assets: Assets,
 }
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Copy)]
 pub struct Rebuilt {
+    /// Whether the edits were applied to the last model in place.
+    pub in_place: bool,
     pub rendered: usize,
     pub written: usize,
     pub removed: usize,
@@ -81,11 +119,15 @@ impl Session {
             issues: BTreeMap::new(),
             listing_problems: Vec::new(),
             templates: templates::load_with_fingerprint(root),
+            pending: Pending {
+                whole: true,
+                edited: BTreeSet::new(),
+            },
+            last: None,
             pages: HashMap::new(),
             statics: BTreeSet::new(),
             cards: HashMap::new(),
-            leaves: BTreeSet::new(),
-            data_fp: None,
+            leaves: HashMap::new(),
             data_pending: false,
         };
         s.reread_all_entries();
@@ -124,10 +166,17 @@ impl Session {
             } else if rel_str == "static" {
                 changed_statics.insert(String::new());
             } else if let Some((kind, slug)) = entry_of(&rel_str) {
-                self.reread(kind, &slug, rel);
+                let existed = self.reread(kind, &slug, rel);
+                if kind == Kind::Exchange && existed {
+                    self.pending.edited.insert(slug);
+                    continue;
+                }
             } else if rel_str == "content" || rel_str.starts_with("content/") {
                 relist = true;
+            } else {
+                continue;
             }
+            self.pending.whole = true;
         }
         if relist {
             self.reread_all_entries();
@@ -135,7 +184,8 @@ impl Session {
         changed_statics
     }
 
-    fn reread(&mut self, kind: Kind, slug: &str, rel: &Path) {
+    /// Re-reads one entry; returns whether it existed before and still does.
+    fn reread(&mut self, kind: Kind, slug: &str, rel: &Path) -> bool {
         let exists = self.root.join(rel).exists();
         match kind {
             Kind::Exchange => update(&mut self.exchanges, exists, slug, || {
@@ -175,14 +225,107 @@ impl Session {
     /// Brings the output up to date with the sources. The data files
     /// (feeds, sitemap, exports, filter index) are made after the pages,
     /// and only when `data_now()` says so (the server puts them off while
-    /// more edits are waiting; see [`Session::data_pending`]). On error the output
-    /// is left as it was and every problem is returned.
+    /// more edits are waiting; see [`Session::data_pending`]). On error the
+    /// output is left as it was and every problem is returned.
     pub fn rebuild(
         &mut self,
         changed_statics: &BTreeSet<String>,
         data_now: impl Fn() -> bool,
     ) -> Result<Rebuilt> {
         let start = Instant::now();
+        let in_place = match self.in_place() {
+            Some(result) => Some(result?),
+            None => None,
+        };
+        let (rendered, pages) = match in_place {
+            Some(done) => done,
+            None => self.whole(changed_statics)?,
+        };
+        self.pending.whole = false;
+        self.pending.edited.clear();
+        let pages_elapsed = start.elapsed();
+        let data_written = self.write_data(data_now)?;
+        Ok(Rebuilt {
+            in_place: in_place.is_some(),
+            rendered,
+            written: pages.written + data_written,
+            removed: pages.removed,
+            elapsed: pages_elapsed,
+            total: start.elapsed(),
+        })
+    }
+
+    /// Applies the edited exchanges to the last good model in place, when
+    /// none of them moved in the timeline or changed who or what it is
+    /// about. `None`: a whole rebuild is needed.
+    fn in_place(&mut self) -> Option<Result<(usize, crate::output::Stats)>> {
+        if self.pending.whole || self.pending.edited.is_empty() {
+            return None;
+        }
+        let last = self.last.as_mut().filter(|l| l.parts.is_some())?;
+        let mut edits: Vec<(usize, Exchange)> = Vec::new();
+        for slug in &self.pending.edited {
+            // Unreadable files, drafts and the like take the whole way,
+            // which reports them as a build would.
+            let doc = self.exchanges.get(slug)?.as_ref().ok()?;
+            let &i = last.site.exchange_slugs.get(slug)?;
+            if doc.front.draft && !self.drafts {
+                return None;
+            }
+            let new = last.site.exchange_from(doc.clone());
+            let old = &last.site.exchanges[i];
+            let same_place = new.date == old.date
+                && new.draft == old.draft
+                && new.officials().eq(old.officials())
+                && new.participants.len() == old.participants.len()
+                && new.issue_ids().eq(old.issue_ids())
+                && new.issues.len() == old.issues.len();
+            if !same_place {
+                return None;
+            }
+            edits.push((i, new));
+        }
+        let problems: Vec<Diagnostic> = edits
+            .iter()
+            .flat_map(|(_, e)| validate::exchange(&last.site, e))
+            .filter(Diagnostic::is_error)
+            .collect();
+        if !problems.is_empty() {
+            return Some(Err(Error::Site(problems)));
+        }
+        let result = last.apply(edits, &self.output, &mut self.pages);
+        match &result {
+            Ok(_) => {
+                if let Some(parts) = &last.parts {
+                    for (slug, &i) in self
+                        .pending
+                        .edited
+                        .iter()
+                        .filter_map(|s| Some((s, last.site.exchange_slugs.get(s)?)))
+                    {
+                        let fp = last.fingerprints.card(i);
+                        if self.cards.get(slug).is_none_or(|(old, _)| *old != fp) {
+                            self.cards.insert(slug.clone(), (fp, parts.card(i).clone()));
+                        }
+                    }
+                }
+            }
+            // The model moved on without the output: start again from the
+            // sources next time.
+            Err(_) => {
+                self.last = None;
+                self.pending.whole = true;
+            }
+        }
+        Some(result)
+    }
+
+    /// Builds the model from every entry and renders the pages whose
+    /// fingerprint changed.
+    fn whole(
+        &mut self,
+        changed_statics: &BTreeSet<String>,
+    ) -> Result<(usize, crate::output::Stats)> {
         let loaded = self.loaded().map_err(Error::Site)?;
         let mut site = Site::build(loaded, self.drafts);
         site.config.base_url = self.base_url.clone();
@@ -205,31 +348,21 @@ impl Session {
         .map_err(Error::one)?;
         pipeline::set_globals(&mut renderer, &assets);
         let pages = routes::all_pages(&site);
-        let planned: Vec<(String, u64, &routes::Page)> = pages
+        let files: Vec<String> = pages.par_iter().map(|p| p.file(&site)).collect();
+        let fps: Vec<u64> = pages
             .par_iter()
-            .map(|p| (p.file(&site), fingerprints.page(&site, p), p))
+            .map(|p| fingerprints.page(&site, p))
             .collect();
-        let dirty: Vec<&(String, u64, &routes::Page)> = planned
-            .iter()
-            .filter(|(file, fp, _)| self.pages.get(file) != Some(fp))
+        let dirty: Vec<usize> = (0..pages.len())
+            .filter(|&k| self.pages.get(&files[k]) != Some(&fps[k]))
             .collect();
 
         let writer = Writer::begin_partial(&self.output)?;
-        let errors: Vec<Diagnostic> = dirty
-            .par_iter()
-            .filter_map(|(file, _, page)| match renderer.render(page) {
-                Ok(html) => writer
-                    .put(file, &html)
-                    .err()
-                    .map(|e| Diagnostic::error(file.as_str(), e.to_string())),
-                Err(d) => Some(d),
-            })
-            .collect();
-        if !errors.is_empty() {
+        if let Err(e) = render_into(&writer, &renderer, &pages, &files, &dirty) {
             writer.abort();
-            return Err(Error::Site(errors));
+            return Err(e);
         }
-        let new_files: BTreeSet<&str> = planned.iter().map(|(f, _, _)| f.as_str()).collect();
+        let new_files: BTreeSet<&str> = files.iter().map(String::as_str).collect();
         for old in self
             .pages
             .keys()
@@ -254,8 +387,7 @@ impl Session {
             writer.remove(old);
         }
         let stats = writer.commit()?;
-        let pages_elapsed = start.elapsed();
-        self.pages = planned.iter().map(|(f, fp, _)| (f.clone(), *fp)).collect();
+        self.pages = files.iter().cloned().zip(fps).collect();
         self.statics = static_paths;
         for (i, e) in site.exchanges.iter().enumerate() {
             let fp = fingerprints.card(i);
@@ -268,37 +400,151 @@ impl Session {
             self.cards
                 .retain(|slug, _| site.exchange_slugs.contains_key(slug));
         }
+        let parts = Some(renderer.into_parts());
+        self.last = Some(Last {
+            site,
+            fingerprints,
+            parts,
+            pages,
+            files,
+            statics,
+            assets,
+        });
+        Ok((dirty.len(), stats))
+    }
 
-        // Second step, once the pages are on disk: the filter index, feeds,
-        // sitemap, data files and hashed assets, when anything they are
-        // made from changed. Unchanged bytes are not rewritten.
-        let data_fp = fingerprints.everything();
-        let mut data_written = 0;
-        self.data_pending = self.data_fp != Some(data_fp) && !data_now();
-        if self.data_fp != Some(data_fp) && !self.data_pending {
-            let writer = Writer::begin_partial(&self.output)?;
-            let data = pipeline::leaves(&site, &pages, &statics, &assets, UrlStyle::Pretty);
-            let data_paths: BTreeSet<String> = data.iter().map(|(p, _)| p.clone()).collect();
-            for (rel, bytes) in &data {
-                if let Err(e) = writer.put(rel, bytes) {
-                    writer.abort();
-                    return Err(e);
-                }
-            }
-            for old in self.leaves.iter().filter(|l| !data_paths.contains(*l)) {
-                writer.remove(old);
-            }
-            data_written = writer.commit()?.written;
-            self.leaves = data_paths;
-            self.data_fp = Some(data_fp);
+    /// The second step, once the pages are on disk: the data files whose
+    /// inputs changed (for an edited body, the feeds that carry it).
+    /// Unchanged bytes are not rewritten. Returns how many were written.
+    fn write_data(&mut self, data_now: impl Fn() -> bool) -> Result<usize> {
+        let Some(last) = &self.last else {
+            return Ok(0);
+        };
+        let urls = Urls::new(&last.site.config);
+        let leaves = Leaves::new(
+            &last.site,
+            &urls,
+            &last.pages,
+            &last.statics,
+            &last.assets,
+            UrlStyle::Pretty,
+        );
+        let planned: Vec<_> = leaves
+            .all()
+            .into_iter()
+            .map(|leaf| {
+                let fp = leaves.fingerprint(&last.fingerprints, leaf);
+                (leaf, leaves.path(leaf), fp)
+            })
+            .collect();
+        let dirty: Vec<_> = planned
+            .iter()
+            .filter(|(_, path, fp)| self.leaves.get(path) != Some(fp))
+            .collect();
+        let paths: BTreeSet<&str> = planned.iter().map(|(_, p, _)| p.as_str()).collect();
+        let stale: Vec<&String> = self
+            .leaves
+            .keys()
+            .filter(|p| !paths.contains(p.as_str()))
+            .collect();
+        if dirty.is_empty() && stale.is_empty() {
+            self.data_pending = false;
+            return Ok(0);
         }
-        Ok(Rebuilt {
-            rendered: dirty.len(),
-            written: stats.written + data_written,
-            removed: stats.removed,
-            elapsed: pages_elapsed,
-            total: start.elapsed(),
+        if !data_now() {
+            self.data_pending = true;
+            return Ok(0);
+        }
+        let writer = Writer::begin_partial(&self.output)?;
+        let failed = dirty
+            .par_iter()
+            .find_map_any(|(leaf, path, _)| writer.put(path, &leaves.make(*leaf)).err());
+        if let Some(e) = failed {
+            writer.abort();
+            return Err(e);
+        }
+        for old in stale {
+            writer.remove(old);
+        }
+        let written = writer.commit()?.written;
+        self.leaves = planned.into_iter().map(|(_, p, fp)| (p, fp)).collect();
+        self.data_pending = false;
+        Ok(written)
+    }
+}
+
+impl Last {
+    /// Swaps edited exchanges into the model and writes the pages that
+    /// show them; `pages` maps each written file to its fingerprint.
+    fn apply(
+        &mut self,
+        edits: Vec<(usize, Exchange)>,
+        output: &Path,
+        pages: &mut HashMap<String, u64>,
+    ) -> Result<(usize, crate::output::Stats)> {
+        let mut recarded = Vec::new();
+        for (i, e) in edits {
+            let card_before = self.fingerprints.card_only(i);
+            self.fingerprints.update_exchange(i, &e);
+            self.site.exchanges[i] = e;
+            if self.fingerprints.card_only(i) != card_before {
+                recarded.push(i);
+            }
+        }
+        let Some(parts) = self.parts.take() else {
+            return Err(Error::Usage("the last build's renderer is missing".into()));
+        };
+        let mut renderer = Renderer::from_parts(&self.site, parts);
+        let refreshed: std::result::Result<(), Diagnostic> =
+            recarded.iter().try_for_each(|&i| renderer.refresh_card(i));
+        let result = refreshed.map_err(Error::one).and_then(|()| {
+            let fps: Vec<u64> = self
+                .pages
+                .par_iter()
+                .map(|p| self.fingerprints.page(&self.site, p))
+                .collect();
+            let dirty: Vec<usize> = (0..self.pages.len())
+                .filter(|&k| pages.get(&self.files[k]) != Some(&fps[k]))
+                .collect();
+            let writer = Writer::begin_partial(output)?;
+            if let Err(e) = render_into(&writer, &renderer, &self.pages, &self.files, &dirty) {
+                writer.abort();
+                return Err(e);
+            }
+            let stats = writer.commit()?;
+            for &k in &dirty {
+                pages.insert(self.files[k].clone(), fps[k]);
+            }
+            Ok((dirty.len(), stats))
+        });
+        self.parts = Some(renderer.into_parts());
+        result
+    }
+}
+
+/// Renders the pages at `dirty` (indexes into `pages` and `files`) into
+/// the writer, in parallel; every failure is returned.
+fn render_into(
+    writer: &Writer,
+    renderer: &Renderer,
+    pages: &[Page],
+    files: &[String],
+    dirty: &[usize],
+) -> Result<()> {
+    let errors: Vec<Diagnostic> = dirty
+        .par_iter()
+        .filter_map(|&k| match renderer.render(&pages[k]) {
+            Ok(html) => writer
+                .put(&files[k], &html)
+                .err()
+                .map(|e| Diagnostic::error(files[k].as_str(), e.to_string())),
+            Err(d) => Some(d),
         })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(errors))
     }
 }
 
@@ -312,15 +558,18 @@ fn entry_of(rel: &str) -> Option<(Kind, String)> {
     Some((kind, name.strip_suffix(".md")?.to_string()))
 }
 
+/// Re-reads or forgets one entry; returns whether it existed before and
+/// still does.
 fn update<F>(
     map: &mut BTreeMap<String, Entry<F>>,
     exists: bool,
     slug: &str,
     read: impl FnOnce() -> Entry<F>,
-) {
+) -> bool {
     if exists {
-        map.insert(slug.to_string(), read());
+        map.insert(slug.to_string(), read()).is_some()
     } else {
         map.remove(slug);
+        false
     }
 }

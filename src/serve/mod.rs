@@ -112,7 +112,8 @@ pub fn run(args: &Args) -> Result<String> {
         match session.rebuild(&statics, || !watch.has_pending()) {
             Ok(r) => {
                 println!(
-                    "rebuilt: {} pages rendered, {} files written, {} removed; pages in {} ms, data files in {} ms",
+                    "rebuilt{}: {} pages rendered, {} files written, {} removed; pages in {} ms, data files in {} ms",
+                    if r.in_place { " in place" } else { "" },
                     r.rendered,
                     r.written,
                     r.removed,

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
@@ -207,7 +207,13 @@ pub fn start_serve(root: &Path, output: &Path, log: &Path) -> (Child, String) {
                 .to_string();
         }
     };
-    std::thread::spawn(move || for _ in lines {});
+    // The rest of stdout (one line per rebuild) goes to LOG.out.
+    let mut out = std::fs::File::create(log.with_extension("out")).expect("stdout log");
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = writeln!(out, "{line}");
+        }
+    });
     (child, url)
 }
 

@@ -1,0 +1,145 @@
+//! The files made from the model beside the pages: feeds, `sitemap.xml`
+//! and `robots.txt`, the open-data exports, the filter index and the
+//! hashed copies of assets.
+//!
+//! Owns the table of those files ([`Leaf`]), what each one reads (its
+//! fingerprint, from `render::deps`) and making one on demand, so a build
+//! or the dev server makes only the files whose inputs changed, one at a
+//! time, instead of holding them all. Each format lives in its own module
+//! (`feeds`, `sitemap`, `exports`, `render::search`, `assets`); this one
+//! only lists and dispatches. It writes nothing.
+
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
+
+use crate::assets::Assets;
+use crate::exports;
+use crate::feeds::{self, Feeds, Scope};
+use crate::model::Site;
+use crate::render::deps::{Fingerprints, Reads};
+use crate::render::routes::Page;
+use crate::render::search;
+use crate::render::values::UrlStyle;
+use crate::sitemap;
+use crate::statics::StaticFile;
+use crate::urls::Urls;
+
+/// One file beside the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leaf {
+    Feed(Scope),
+    Sitemap,
+    Robots,
+    /// The `n`th of [`exports::FILES`].
+    Export(usize),
+    SearchIndex,
+    /// The `n`th hashed asset copy.
+    Asset(usize),
+}
+
+/// Everything the leaves of one build are made from.
+pub struct Leaves<'a> {
+    site: &'a Site,
+    pages: &'a [Page],
+    assets: &'a Assets,
+    style: UrlStyle,
+    urls: &'a Urls,
+    feeds: Feeds<'a>,
+    own_robots: bool,
+}
+
+impl<'a> Leaves<'a> {
+    pub fn new(
+        site: &'a Site,
+        urls: &'a Urls,
+        pages: &'a [Page],
+        statics: &[StaticFile],
+        assets: &'a Assets,
+        style: UrlStyle,
+    ) -> Leaves<'a> {
+        Leaves {
+            site,
+            pages,
+            assets,
+            style,
+            urls,
+            feeds: Feeds::new(site, urls),
+            own_robots: statics.iter().any(|f| f.rel == sitemap::ROBOTS),
+        }
+    }
+
+    /// Every leaf of the site, in a stable order. A sitemap needs absolute
+    /// URLs, and a site's own `static/robots.txt` wins over ours.
+    pub fn all(&self) -> Vec<Leaf> {
+        let mut out: Vec<Leaf> = feeds::all(self.site).into_iter().map(Leaf::Feed).collect();
+        if self.urls.is_absolute() {
+            out.push(Leaf::Sitemap);
+        }
+        if !self.own_robots {
+            out.push(Leaf::Robots);
+        }
+        out.extend((0..exports::FILES.len()).map(Leaf::Export));
+        out.push(Leaf::SearchIndex);
+        out.extend((0..self.assets.files().len()).map(Leaf::Asset));
+        out
+    }
+
+    /// Where `leaf` lives, relative to the output root.
+    pub fn path(&self, leaf: Leaf) -> String {
+        match leaf {
+            Leaf::Feed(scope) => scope.path(self.site),
+            Leaf::Sitemap => sitemap::SITEMAP.to_string(),
+            Leaf::Robots => sitemap::ROBOTS.to_string(),
+            Leaf::Export(n) => exports::FILES[n].path.to_string(),
+            Leaf::SearchIndex => search::FILE.to_string(),
+            Leaf::Asset(n) => self.assets.files()[n].0.clone(),
+        }
+    }
+
+    /// A fingerprint of everything `leaf` is made from: equal
+    /// fingerprints, equal bytes.
+    pub fn fingerprint(&self, fps: &Fingerprints, leaf: Leaf) -> u64 {
+        let every = || 0..self.site.exchanges.len();
+        let cards = Reads::default();
+        match leaf {
+            Leaf::Feed(scope) => {
+                let shown = scope.shown(self.site);
+                let reads = Reads {
+                    body: true,
+                    sources: false,
+                };
+                // An empty feed is dated by the whole site.
+                if shown.is_empty() {
+                    fps.of_exchanges(every(), cards)
+                } else {
+                    fps.of_exchanges(shown.into_iter(), reads)
+                }
+            }
+            // The sitemap lists every page (a page per exchange, pages by
+            // count), dated from the exchanges it shows.
+            Leaf::Sitemap | Leaf::SearchIndex => fps.of_exchanges(every(), cards),
+            Leaf::Robots => fps.of_exchanges(std::iter::empty(), cards),
+            Leaf::Export(n) => fps.of_exchanges(every(), exports::FILES[n].reads),
+            Leaf::Asset(n) => {
+                // The name carries a hash of the bytes.
+                let mut h = FxHasher::default();
+                self.assets.files()[n].0.hash(&mut h);
+                h.finish()
+            }
+        }
+    }
+
+    /// The bytes of `leaf`.
+    pub fn make(&self, leaf: Leaf) -> Vec<u8> {
+        let (site, urls) = (self.site, self.urls);
+        match leaf {
+            Leaf::Feed(scope) => self.feeds.file(scope),
+            Leaf::Sitemap => sitemap::sitemap(site, urls, self.pages).into_bytes(),
+            Leaf::Robots => sitemap::robots(urls).into_bytes(),
+            Leaf::Export(n) => exports::FILES[n].make(site, urls),
+            Leaf::SearchIndex => search::index_js(site, self.style),
+            Leaf::Asset(n) => self.assets.files()[n].1.clone(),
+        }
+    }
+}
