@@ -11,7 +11,14 @@
   "use strict";
 
   var form = document.getElementById("filter");
-  if (!form || !window.URLSearchParams || !window.history) {
+  if (!window.URLSearchParams || !window.history) {
+    return;
+  }
+  // Later pages of the list link to the first one, which has the form.
+  Array.prototype.forEach.call(document.querySelectorAll(".filter-link"), function (p) {
+    p.hidden = false;
+  });
+  if (!form) {
     return;
   }
   var field = function (name) {

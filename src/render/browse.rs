@@ -10,10 +10,10 @@ use std::collections::HashMap;
 
 use tera::{Context, Value};
 
-use super::Renderer;
 use super::charts::{self, TimelineOptions};
 use super::search;
 use super::values::{map, s};
+use super::{Renderer, Shared};
 
 /// How many officials of each side the who-met-whom grid shows at most.
 pub const MATRIX_LIMIT: usize = 40;
@@ -47,7 +47,7 @@ impl Renderer<'_> {
     }
 
     /// The home page's chart and filter form.
-    pub(super) fn home_browse(&self, ctx: &mut Context, root: &str) {
+    pub(super) fn home_browse(&self, root: &str) -> Shared {
         let site = self.site;
         let all: Vec<usize> = (0..site.exchanges.len()).collect();
         let label = format!("Timeline of all {} exchanges", all.len());
@@ -63,7 +63,7 @@ impl Renderer<'_> {
                 bucket_link: &link,
             },
         );
-        ctx.insert_value("timeline_chart", Value::safe_string(&chart));
+        let chart = Value::safe_string(&chart);
 
         let countries: Vec<Value> = site
             .config
@@ -97,36 +97,33 @@ impl Renderer<'_> {
             .rev()
             .map(|y| Value::from(y.year))
             .collect();
-        ctx.insert_value(
-            "filter",
-            map([
-                ("countries", Value::from(countries)),
-                (
-                    "issues",
-                    Value::from(
-                        issues
-                            .iter()
-                            .map(|&i| self.values.issues[i].clone())
-                            .collect::<Vec<_>>(),
-                    ),
+        let filter = map([
+            ("countries", Value::from(countries)),
+            (
+                "issues",
+                Value::from(
+                    issues
+                        .iter()
+                        .map(|&i| self.values.issues[i].clone())
+                        .collect::<Vec<_>>(),
                 ),
-                ("years", Value::from(years)),
-                ("index_url", s(&format!("{root}{}", search::FILE))),
-                ("index_global", s(search::GLOBAL)),
-            ]),
-        );
+            ),
+            ("years", Value::from(years)),
+            ("index_url", s(&format!("{root}{}", search::FILE))),
+            ("index_global", s(search::GLOBAL)),
+        ]);
+        vec![("timeline_chart", chart), ("filter", filter)]
     }
 
     /// The timeline and per-year bars of an official's or an issue's
     /// exchanges; `filter` is the timeline query that shows the same list.
     pub(super) fn entry_charts(
         &self,
-        ctx: &mut Context,
         root: &str,
         ids: &[usize],
         name: &str,
         filter: (&str, &str),
-    ) {
+    ) -> Shared {
         let label = format!("Timeline of the {} exchanges of {name}", ids.len());
         let link = |year: i32| {
             let y = year.to_string();
@@ -143,18 +140,20 @@ impl Renderer<'_> {
                 bucket_link: &link,
             },
         );
-        ctx.insert_value("timeline_chart", Value::safe_string(&chart));
         let bars = charts::per_year(
             self.site,
             ids,
             "per-year",
             &format!("Exchanges of {name} per year"),
         );
-        ctx.insert_value("year_chart", Value::safe_string(&bars));
-        ctx.insert_value(
-            "timeline_url",
-            s(&format!("{root}{}", self.filtered(&[filter]))),
-        );
+        vec![
+            ("timeline_chart", Value::safe_string(&chart)),
+            ("year_chart", Value::safe_string(&bars)),
+            (
+                "timeline_url",
+                s(&format!("{root}{}", self.filtered(&[filter]))),
+            ),
+        ]
     }
 
     /// The who-met-whom grid: officials of the first country (rows) against

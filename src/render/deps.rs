@@ -21,6 +21,8 @@ pub struct Fingerprints {
     site: u64,
     /// What each exchange's card shows (everything but body and sources).
     exchanges: Vec<u64>,
+    /// All of `exchanges` in one (for the pages that read every card).
+    all_cards: u64,
     /// Each exchange's body (its own page and the feeds show it).
     bodies: Vec<u64>,
     /// Each exchange's sources (its own page and `exchanges.json`).
@@ -106,9 +108,11 @@ impl Fingerprints {
         for (i, s) in site.issues.iter().enumerate() {
             (&s.slug, &s.name, site.by_issue[i].len()).hash(&mut h);
         }
+        let exchanges: Vec<u64> = site.exchanges.par_iter().map(card_fp).collect();
         Fingerprints {
             site: h.finish(),
-            exchanges: site.exchanges.par_iter().map(card_fp).collect(),
+            all_cards: hash_of(&exchanges),
+            exchanges,
             bodies: site.exchanges.par_iter().map(body_fp).collect(),
             sources: site.exchanges.par_iter().map(sources_fp).collect(),
             officials: site.officials.iter().map(|o| hash_of(&*o.body)).collect(),
@@ -120,6 +124,7 @@ impl Fingerprints {
     /// edit of one entry). The caller checks that nothing site-wide moved.
     pub fn update_exchange(&mut self, i: usize, e: &Exchange) {
         self.exchanges[i] = card_fp(e);
+        self.all_cards = hash_of(&self.exchanges);
         self.bodies[i] = body_fp(e);
         self.sources[i] = sources_fp(e);
     }
@@ -162,9 +167,7 @@ impl Fingerprints {
         };
         match page.kind {
             // The home page's chart and the who-met-whom grid read every exchange.
-            PageKind::Home | PageKind::Matrix => {
-                list(&mut h, &(0..site.exchanges.len()).collect::<Vec<_>>());
-            }
+            PageKind::Home | PageKind::Matrix => self.all_cards.hash(&mut h),
             PageKind::Year => list(&mut h, page.list(site).0),
             PageKind::Exchange => {
                 let i = page.index;

@@ -14,6 +14,7 @@ pub mod templates;
 pub mod values;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use tera::{Context, Tera, Value};
 
@@ -24,6 +25,34 @@ use routes::{Page, PageKind};
 use templates::Origin;
 use values::{UrlStyle, Values, map, s};
 
+/// Context values drawn from a whole list of exchanges rather than from
+/// the page of it shown: charts, counts, the filter's choices.
+pub(crate) type Shared = Vec<(&'static str, Value)>;
+
+/// The [`Shared`] values of each list (the home timeline, each official's,
+/// each issue's), made once, with [`values::ROOT_MARK`] for the root, when
+/// the first page of the list is rendered, and reused by its other pages:
+/// a long list's pages then cost what their own cards cost.
+struct Lists {
+    home: OnceLock<Shared>,
+    officials: Vec<OnceLock<Shared>>,
+    issues: Vec<OnceLock<Shared>>,
+}
+
+impl Lists {
+    fn new(site: &Site) -> Lists {
+        Lists {
+            home: OnceLock::new(),
+            officials: (0..site.officials.len()).map(|_| OnceLock::new()).collect(),
+            issues: (0..site.issues.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+}
+
+/// How many counterparts, issues or officials an official's or an
+/// issue's page names (most frequent first); the rest are counted.
+pub const COUNTED_LIMIT: usize = 30;
+
 /// Everything needed to render any page of one build.
 pub struct Renderer<'a> {
     pub site: &'a Site,
@@ -33,6 +62,7 @@ pub struct Renderer<'a> {
     pub style: UrlStyle,
     /// Extra values every page receives (e.g. hashed asset URLs).
     globals: Vec<(&'static str, Value)>,
+    lists: Lists,
 }
 
 /// What a [`Renderer`] owns: the templates and the values built for one site.
@@ -81,6 +111,7 @@ impl<'a> Renderer<'a> {
             origin,
             style,
             globals: Vec::new(),
+            lists: Lists::new(site),
         })
     }
 
@@ -114,6 +145,7 @@ impl<'a> Renderer<'a> {
             values,
             style,
             globals,
+            lists: Lists::new(site),
         }
     }
 
@@ -299,7 +331,19 @@ impl<'a> Renderer<'a> {
         ctx.insert_value("count", Value::from(shown.len()));
         let root = Self::root_of(ctx);
         ctx.insert_value("pagination", self.pagination("", page.number, pages, &root));
-        self.home_browse(ctx, &root);
+        let shared = self
+            .lists
+            .home
+            .get_or_init(|| self.home_browse(values::ROOT_MARK));
+        for (k, v) in shared {
+            // The filter form searches the whole timeline: the first page
+            // has it, the others link there.
+            if *k == "filter" && page.number > 1 {
+                ctx.insert_value(*k, Value::none());
+            } else {
+                ctx.insert_value(*k, v.clone());
+            }
+        }
     }
 
     fn year(&self, page: &Page, ctx: &mut Context) {
@@ -440,38 +484,60 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         ctx.insert_value("exchanges", Value::from(exchanges));
-        // Counterparts and issues across all of the official's exchanges.
-        let mut counterparts: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut issues: BTreeMap<usize, usize> = BTreeMap::new();
-        for &x in &site.by_official[i] {
-            let e = &site.exchanges[x];
-            for other in e.officials().filter(|&other| other != i) {
-                *counterparts.entry(other).or_default() += 1;
-            }
-            for issue in e.issue_ids() {
-                *issues.entry(issue).or_default() += 1;
-            }
-        }
-        ctx.insert_value(
-            "counterparts",
-            self.counted(counterparts, &self.values.officials),
-        );
-        ctx.insert_value("issues", self.counted(issues, &self.values.issues));
         ctx.insert_value(
             "pagination",
             self.pagination(&format!("officials/{}/", o.slug), page.number, pages, &root),
         );
-        self.entry_charts(
-            ctx,
-            &root,
-            &site.by_official[i],
-            &o.name,
-            ("official", &o.slug),
-        );
+        let shared = self.lists.officials[i].get_or_init(|| {
+            // Counterparts and issues across all of the official's exchanges.
+            let mut counterparts: BTreeMap<usize, usize> = BTreeMap::new();
+            let mut issues: BTreeMap<usize, usize> = BTreeMap::new();
+            for &x in &site.by_official[i] {
+                let e = &site.exchanges[x];
+                for other in e.officials().filter(|&other| other != i) {
+                    *counterparts.entry(other).or_default() += 1;
+                }
+                for issue in e.issue_ids() {
+                    *issues.entry(issue).or_default() += 1;
+                }
+            }
+            let mut shared: Shared = self
+                .counted(
+                    "counterparts",
+                    "counterparts_more",
+                    counterparts,
+                    &self.values.officials,
+                )
+                .into_iter()
+                .chain(self.counted("issues", "issues_more", issues, &self.values.issues))
+                .collect();
+            shared.extend(self.entry_charts(
+                values::ROOT_MARK,
+                &site.by_official[i],
+                &o.name,
+                ("official", &o.slug),
+            ));
+            shared
+        });
+        Self::insert_shared(ctx, shared);
     }
 
-    /// Entries with how often they occur, most frequent first, then by name.
-    fn counted(&self, counts: BTreeMap<usize, usize>, refs: &[Value]) -> Value {
+    fn insert_shared(ctx: &mut Context, shared: &Shared) {
+        for (k, v) in shared {
+            ctx.insert_value(*k, v.clone());
+        }
+    }
+
+    /// Entries with how often they occur, most frequent first, then by
+    /// name: the first [`COUNTED_LIMIT`] under `key`, and how many more
+    /// there are under `{key}_more`.
+    fn counted(
+        &self,
+        key: &'static str,
+        more_key: &'static str,
+        counts: BTreeMap<usize, usize>,
+        refs: &[Value],
+    ) -> [(&'static str, Value); 2] {
         let name = |i: usize| {
             refs[i]
                 .as_map()
@@ -482,7 +548,9 @@ impl<'a> Renderer<'a> {
         let mut list: Vec<(usize, usize, &str)> =
             counts.into_iter().map(|(i, n)| (i, n, name(i))).collect();
         list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(b.2)));
-        Value::from(
+        let more = list.len().saturating_sub(COUNTED_LIMIT);
+        list.truncate(COUNTED_LIMIT);
+        let shown = Value::from(
             list.into_iter()
                 .map(|(i, n, _)| {
                     let mut m = refs[i].as_map().cloned().unwrap_or_default();
@@ -490,7 +558,8 @@ impl<'a> Renderer<'a> {
                     Value::from(m)
                 })
                 .collect::<Vec<_>>(),
-        )
+        );
+        [(key, shown), (more_key, Value::from(more))]
     }
 
     fn issues(&self, ctx: &mut Context) {
@@ -519,13 +588,6 @@ impl<'a> Renderer<'a> {
         );
         ctx.insert_value("issue", Value::from(m));
         ctx.insert_value("exchanges", self.cards(shown));
-        let mut officials: BTreeMap<usize, usize> = BTreeMap::new();
-        for &x in &site.by_issue[i] {
-            for o in site.exchanges[x].officials() {
-                *officials.entry(o).or_default() += 1;
-            }
-        }
-        ctx.insert_value("officials", self.counted(officials, &self.values.officials));
         ctx.insert_value(
             "pagination",
             self.pagination(
@@ -535,13 +597,30 @@ impl<'a> Renderer<'a> {
                 &root,
             ),
         );
-        let issue = &site.issues[i];
-        self.entry_charts(
-            ctx,
-            &root,
-            &site.by_issue[i],
-            &issue.name,
-            ("issue", &issue.slug),
-        );
+        let shared = self.lists.issues[i].get_or_init(|| {
+            let mut officials: BTreeMap<usize, usize> = BTreeMap::new();
+            for &x in &site.by_issue[i] {
+                for o in site.exchanges[x].officials() {
+                    *officials.entry(o).or_default() += 1;
+                }
+            }
+            let issue = &site.issues[i];
+            let mut shared: Shared = self
+                .counted(
+                    "officials",
+                    "officials_more",
+                    officials,
+                    &self.values.officials,
+                )
+                .into();
+            shared.extend(self.entry_charts(
+                values::ROOT_MARK,
+                &site.by_issue[i],
+                &issue.name,
+                ("issue", &issue.slug),
+            ));
+            shared
+        });
+        Self::insert_shared(ctx, shared);
     }
 }
