@@ -137,7 +137,21 @@ struct JsonSite<'a> {
     description: &'a str,
     url: String,
     count: usize,
-    exchanges: Vec<JsonExchange<'a>>,
+    exchanges: JsonExchanges<'a>,
+}
+
+/// Every exchange, each made as it is written out rather than all held
+/// at once (the file is the largest the build writes).
+struct JsonExchanges<'a> {
+    site: &'a Site,
+    urls: &'a Urls,
+}
+
+impl Serialize for JsonExchanges<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (site, urls) = (self.site, self.urls);
+        serializer.collect_seq((0..site.exchanges.len()).map(|i| json_exchange(site, urls, i)))
+    }
 }
 
 #[derive(Serialize)]
@@ -179,78 +193,100 @@ struct JsonSource<'a> {
     url: &'a str,
 }
 
+fn json_exchange<'a>(site: &'a Site, urls: &Urls, i: usize) -> JsonExchange<'a> {
+    let e = &site.exchanges[i];
+    JsonExchange {
+        slug: &e.slug,
+        title: &e.title,
+        date: e.date.to_string(),
+        end_date: e.end_date.map(|d| d.to_string()),
+        format: &e.format,
+        location: e.location.as_deref(),
+        summary: &e.summary,
+        url: exchange_url(site, urls, i),
+        officials: taking_part(site, e)
+            .into_iter()
+            .map(|t| JsonOfficial {
+                slug: t.slug,
+                name: t.name,
+                country: t.country,
+                country_name: site
+                    .config
+                    .country(t.country)
+                    .map_or(t.country, |c| c.name.as_str()),
+                role: (!t.role.is_empty()).then_some(t.role),
+                url: urls.absolute(&Page::new(PageKind::Official, t.index).path(site)),
+            })
+            .collect(),
+        issues: e
+            .issue_ids()
+            .map(|x| JsonRef {
+                slug: &site.issues[x].slug,
+                name: &site.issues[x].name,
+                url: urls.absolute(&Page::new(PageKind::Issue, x).path(site)),
+            })
+            .collect(),
+        sources: e
+            .sources
+            .iter()
+            .map(|(src, _)| JsonSource {
+                title: &src.title,
+                url: &src.url,
+            })
+            .collect(),
+    }
+}
+
 fn exchanges_json(site: &Site, urls: &Urls) -> Vec<u8> {
-    let exchanges = site
-        .exchanges
-        .iter()
-        .enumerate()
-        .map(|(i, e)| JsonExchange {
-            slug: &e.slug,
-            title: &e.title,
-            date: e.date.to_string(),
-            end_date: e.end_date.map(|d| d.to_string()),
-            format: &e.format,
-            location: e.location.as_deref(),
-            summary: &e.summary,
-            url: exchange_url(site, urls, i),
-            officials: taking_part(site, e)
-                .into_iter()
-                .map(|t| JsonOfficial {
-                    slug: t.slug,
-                    name: t.name,
-                    country: t.country,
-                    country_name: site
-                        .config
-                        .country(t.country)
-                        .map_or(t.country, |c| c.name.as_str()),
-                    role: (!t.role.is_empty()).then_some(t.role),
-                    url: urls.absolute(&Page::new(PageKind::Official, t.index).path(site)),
-                })
-                .collect(),
-            issues: e
-                .issue_ids()
-                .map(|x| JsonRef {
-                    slug: &site.issues[x].slug,
-                    name: &site.issues[x].name,
-                    url: urls.absolute(&Page::new(PageKind::Issue, x).path(site)),
-                })
-                .collect(),
-            sources: e
-                .sources
-                .iter()
-                .map(|(src, _)| JsonSource {
-                    title: &src.title,
-                    url: &src.url,
-                })
-                .collect(),
-        })
-        .collect();
     let doc = JsonSite {
         title: &site.config.title,
         description: &site.config.description,
         url: urls.absolute(""),
         count: site.exchanges.len(),
-        exchanges,
+        exchanges: JsonExchanges { site, urls },
     };
-    json_bytes(&doc)
+    json_bytes(&doc, 2048 * site.exchanges.len())
 }
 
 /// Pretty JSON in which `<`, `>` and `&` are written as `\u003c` etc.: the
 /// same data once parsed, but no string can close a `<script>` that
 /// inlines the file.
-fn json_bytes(doc: &impl Serialize) -> Vec<u8> {
-    // Serializing plain structs of strings cannot fail.
-    let text = serde_json::to_vec_pretty(doc).unwrap_or_default();
-    let mut out = Vec::with_capacity(text.len() + 64);
-    for b in text {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            b => out.push(b),
-        }
-    }
+///
+/// `estimate` is the expected size: the buffer is made that large at once
+/// rather than grown by doubling, and the escapes are made in place.
+fn json_bytes(doc: &impl Serialize, estimate: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(estimate + 4096);
+    // Serializing plain structs of strings into memory cannot fail.
+    let _ = serde_json::to_writer_pretty(&mut out, doc);
     out.push(b'\n');
+    let unsafe_bytes = out
+        .iter()
+        .filter(|b| matches!(b, b'<' | b'>' | b'&'))
+        .count();
+    if unsafe_bytes == 0 {
+        return out;
+    }
+    // Each of those bytes becomes six (`\u003c`): widen the buffer, then
+    // move every byte to its place from the end backwards.
+    let mut read = out.len();
+    out.resize(out.len() + 5 * unsafe_bytes, 0);
+    let mut write = out.len();
+    while read > 0 {
+        read -= 1;
+        let b = out[read];
+        let escape: &[u8] = match b {
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            b'&' => b"\\u0026",
+            _ => {
+                write -= 1;
+                out[write] = b;
+                continue;
+            }
+        };
+        write -= escape.len();
+        out[write..write + escape.len()].copy_from_slice(escape);
+    }
     out
 }
 
@@ -386,7 +422,7 @@ fn timeline_json(site: &Site, urls: &Urls) -> Vec<u8> {
         events,
         scale: "human",
     };
-    json_bytes(&doc)
+    json_bytes(&doc, 1024 * site.exchanges.len())
 }
 
 // ---- exchanges.csv (RFC 4180) ----
@@ -582,11 +618,16 @@ mod tests {
 
     #[test]
     fn json_cannot_close_a_script() {
-        let bytes = json_bytes(&serde_json::json!({"t": "</script><b>&"}));
+        let bytes = json_bytes(&serde_json::json!({"t": "</script><b>&", "u": "plain"}), 0);
         let text = String::from_utf8(bytes).expect("utf-8");
         assert!(!text.contains('<') && !text.contains('&'), "{text}");
         let back: serde_json::Value = serde_json::from_str(&text).expect("JSON");
         assert_eq!(back["t"], "</script><b>&");
+        assert_eq!(back["u"], "plain");
+        assert!(
+            text.contains(r"\u003c/script\u003e\u003cb\u003e\u0026"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -6,8 +6,6 @@
 //! comes from the content (no build time), so a feed only changes when its
 //! exchanges do. It reads the model and returns bytes; it writes nothing.
 
-use std::sync::OnceLock;
-
 use chrono::NaiveDate;
 
 use crate::markdown::{self, RenderOptions};
@@ -118,38 +116,6 @@ pub fn for_page(page: &Page) -> Vec<Scope> {
         .collect()
 }
 
-/// The feeds of one build. An exchange's `<entry>` is the same in every
-/// feed that shows it (the site's, its officials', its issues'), so each
-/// one is rendered once, when a feed first needs it.
-pub struct Feeds<'a> {
-    site: &'a Site,
-    urls: &'a Urls,
-    entries: Vec<OnceLock<String>>,
-}
-
-impl<'a> Feeds<'a> {
-    pub fn new(site: &'a Site, urls: &'a Urls) -> Feeds<'a> {
-        Feeds {
-            site,
-            urls,
-            entries: (0..site.exchanges.len()).map(|_| OnceLock::new()).collect(),
-        }
-    }
-
-    /// One feed as an Atom document.
-    pub fn file(&self, scope: Scope) -> Vec<u8> {
-        let (site, urls) = (self.site, self.urls);
-        let xml = assemble(site, urls, scope, |x, i| {
-            x.push_str(self.entries[i].get_or_init(|| {
-                let mut one = String::new();
-                entry(&mut one, site, urls, i);
-                one
-            }));
-        });
-        xml.into_bytes()
-    }
-}
-
 /// `2023-06-18T00:00:00Z`: a content date as an Atom date.
 fn timestamp(d: NaiveDate) -> String {
     format!("{d}T00:00:00Z")
@@ -171,11 +137,6 @@ fn id(urls: &Urls, path: &str) -> String {
 
 /// One feed as an Atom document.
 pub fn render(site: &Site, urls: &Urls, scope: Scope) -> String {
-    assemble(site, urls, scope, |x, i| entry(x, site, urls, i))
-}
-
-/// A feed around its entries, each written by `entry`.
-fn assemble(site: &Site, urls: &Urls, scope: Scope, entry: impl Fn(&mut String, usize)) -> String {
     let shown = scope.shown(site);
     let shown = shown.as_slice();
     // The feed is as new as its newest exchange; an empty one as the site.
@@ -225,7 +186,7 @@ fn assemble(site: &Site, urls: &Urls, scope: Scope, entry: impl Fn(&mut String, 
         env!("CARGO_PKG_VERSION")
     ));
     for &i in shown {
-        entry(&mut x, i);
+        entry(&mut x, site, urls, i);
     }
     x.push_str("</feed>\n");
     x
@@ -289,26 +250,4 @@ fn entry(x: &mut String, site: &Site, urls: &Urls, i: usize) {
         escape(&body)
     ));
     x.push_str("  </entry>\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shared_entries_give_the_same_feeds_as_rendering_each_alone() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let (site, _) = crate::pipeline::prepare(root, false, None).expect("the shipped site");
-        let urls = Urls::new(&site.config);
-        let feeds = Feeds::new(&site, &urls);
-        for scope in all(&site) {
-            let shared = feeds.file(scope);
-            assert_eq!(
-                std::str::from_utf8(&shared).expect("utf-8"),
-                render(&site, &urls, scope),
-                "{}",
-                scope.path(&site)
-            );
-        }
-    }
 }

@@ -15,7 +15,7 @@ use rustc_hash::FxHasher;
 
 use crate::assets::Assets;
 use crate::exports;
-use crate::feeds::{self, Feeds, Scope};
+use crate::feeds::{self, Scope};
 use crate::model::Site;
 use crate::render::deps::{Fingerprints, Reads};
 use crate::render::routes::Page;
@@ -45,7 +45,6 @@ pub struct Leaves<'a> {
     assets: &'a Assets,
     style: UrlStyle,
     urls: &'a Urls,
-    feeds: Feeds<'a>,
     own_robots: bool,
 }
 
@@ -64,7 +63,6 @@ impl<'a> Leaves<'a> {
             assets,
             style,
             urls,
-            feeds: Feeds::new(site, urls),
             own_robots: statics.iter().any(|f| f.rel == sitemap::ROBOTS),
         }
     }
@@ -134,7 +132,7 @@ impl<'a> Leaves<'a> {
     pub fn make(&self, leaf: Leaf) -> Vec<u8> {
         let (site, urls) = (self.site, self.urls);
         match leaf {
-            Leaf::Feed(scope) => self.feeds.file(scope),
+            Leaf::Feed(scope) => feeds::render(site, urls, scope).into_bytes(),
             Leaf::Sitemap => sitemap::sitemap(site, urls, self.pages).into_bytes(),
             Leaf::Robots => sitemap::robots(urls).into_bytes(),
             Leaf::Export(n) => exports::FILES[n].make(site, urls),

@@ -488,7 +488,7 @@ impl<'a> Renderer<'a> {
             "pagination",
             self.pagination(&format!("officials/{}/", o.slug), page.number, pages, &root),
         );
-        let shared = self.lists.officials[i].get_or_init(|| {
+        let make = || {
             // Counterparts and issues across all of the official's exchanges.
             let mut counterparts: BTreeMap<usize, usize> = BTreeMap::new();
             let mut issues: BTreeMap<usize, usize> = BTreeMap::new();
@@ -518,8 +518,22 @@ impl<'a> Renderer<'a> {
                 ("official", &o.slug),
             ));
             shared
-        });
-        Self::insert_shared(ctx, shared);
+        };
+        Self::insert_shared(ctx, &Self::once(&self.lists.officials[i], pages, make));
+    }
+
+    /// The [`Shared`] values of a list of `pages` pages: made once and
+    /// kept in `cell` when other pages will need them, else just made.
+    fn once<'s>(
+        cell: &'s OnceLock<Shared>,
+        pages: usize,
+        make: impl FnOnce() -> Shared,
+    ) -> std::borrow::Cow<'s, Shared> {
+        if pages > 1 {
+            std::borrow::Cow::Borrowed(cell.get_or_init(make))
+        } else {
+            std::borrow::Cow::Owned(make())
+        }
     }
 
     fn insert_shared(ctx: &mut Context, shared: &Shared) {
@@ -597,7 +611,7 @@ impl<'a> Renderer<'a> {
                 &root,
             ),
         );
-        let shared = self.lists.issues[i].get_or_init(|| {
+        let make = || {
             let mut officials: BTreeMap<usize, usize> = BTreeMap::new();
             for &x in &site.by_issue[i] {
                 for o in site.exchanges[x].officials() {
@@ -620,7 +634,7 @@ impl<'a> Renderer<'a> {
                 ("issue", &issue.slug),
             ));
             shared
-        });
-        Self::insert_shared(ctx, shared);
+        };
+        Self::insert_shared(ctx, &Self::once(&self.lists.issues[i], pages, make));
     }
 }
