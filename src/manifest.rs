@@ -1,19 +1,32 @@
 //! What the last build wrote, so the next one can skip unchanged work.
 //!
 //! Owns a small text file kept beside the output folder (never inside it,
-//! so it is not uploaded): for every file a build produced from the model,
-//! the fingerprint of its inputs (see `render::deps`) and the size and
-//! modification time the file had when written. A later build skips
+//! so it is not uploaded): for every file a build wrote, the fingerprint
+//! of its inputs (see `render::deps`) and the size and modification time
+//! the file had when written; and a stamp of everything the build read
+//! ([`inputs`]: the size and time of every source file, the options, the
+//! program itself), its page count and its warnings. A later build skips
 //! rendering a file whose fingerprint is the same and whose file on disk
-//! still has that size and time. Any doubt — no manifest, another format,
-//! a file touched by hand — means "render it". It never writes the output.
+//! still has that size and time; when the stamp of its inputs is the same
+//! too, and the output holds exactly those files untouched, it skips the
+//! whole build. Any doubt — no manifest, another format, a file touched by
+//! hand, a source it cannot stamp — means "build it". It never writes the
+//! output.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-const HEADER: &str = "detente-manifest 1";
+use rustc_hash::FxHasher;
+
+use crate::error::{Diagnostic, LineCol, Severity};
+
+const HEADER: &str = "detente-manifest 2";
+
+/// The folders of a site whose files a build reads.
+const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
@@ -26,6 +39,70 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct Manifest {
     entries: HashMap<String, Entry>,
+    /// The stamp of the inputs of the build that wrote it, if it had one.
+    inputs: Option<u64>,
+    pages: usize,
+    warnings: Vec<Diagnostic>,
+}
+
+/// What a finished build records besides its files.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    /// The stamp [`inputs`] took before the build read anything.
+    pub inputs: Option<u64>,
+    pub pages: usize,
+    pub warnings: &'a [Diagnostic],
+}
+
+/// A stamp of everything a build of `root` reads: the path, size and
+/// modification time of every file under content/, templates/ and
+/// static/, the program's own file (its built-in templates and styles),
+/// and `options` (a fingerprint of the build's options). `None` when
+/// something cannot be stamped (an unreadable entry, a link to a folder):
+/// such a site is always built.
+pub fn inputs(root: &Path, options: u64) -> Option<u64> {
+    let mut h = FxHasher::default();
+    options.hash(&mut h);
+    std::fs::canonicalize(root).ok()?.hash(&mut h);
+    let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+    (exe.len(), exe.modified().ok()?).hash(&mut h);
+    for dir in SOURCE_DIRS {
+        let path = root.join(dir);
+        dir.hash(&mut h);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => stamp_tree(&mut h, &path, dir)?,
+            Ok(_) => return None,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "absent".hash(&mut h),
+            Err(_) => return None,
+        }
+    }
+    Some(h.finish())
+}
+
+/// Hashes the name, size and time of every file under `dir`, in name order.
+fn stamp_tree(h: &mut FxHasher, dir: &Path, rel: &str) -> Option<()> {
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
+        .ok()?
+        .collect::<std::io::Result<_>>()
+        .ok()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let name = entry.file_name();
+        let child = format!("{rel}/{}", name.to_string_lossy());
+        let file_type = entry.file_type().ok()?;
+        if file_type.is_dir() {
+            stamp_tree(h, &entry.path(), &child)?;
+            continue;
+        }
+        // A link is stamped by what it points to; a link to a folder
+        // could hide changes (or loop): give up.
+        let meta = std::fs::metadata(entry.path()).ok()?;
+        if meta.is_dir() {
+            return None;
+        }
+        (child, meta.len(), meta.modified().ok()?).hash(h);
+    }
+    Some(())
 }
 
 /// Where the manifest of `output` is kept: beside it, hidden.
@@ -65,8 +142,23 @@ impl Manifest {
         if lines.next() != Some(HEADER) {
             return Manifest::default();
         }
-        let mut entries = HashMap::new();
+        let mut manifest = Manifest::default();
         for line in lines {
+            if let Some(rest) = line.strip_prefix("inputs ") {
+                manifest.inputs = u64::from_str_radix(rest, 16).ok();
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("pages ") {
+                manifest.pages = rest.parse().unwrap_or(0);
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("warning\t") {
+                match parse_warning(rest) {
+                    Some(w) => manifest.warnings.push(w),
+                    None => return Manifest::default(),
+                }
+                continue;
+            }
             let mut parts = line.splitn(4, ' ');
             let (Some(fp), Some(len), Some(modified), Some(rel)) =
                 (parts.next(), parts.next(), parts.next(), parts.next())
@@ -78,7 +170,7 @@ impl Manifest {
             else {
                 return Manifest::default();
             };
-            entries.insert(
+            manifest.entries.insert(
                 rel.to_string(),
                 Entry {
                     fingerprint,
@@ -87,7 +179,37 @@ impl Manifest {
                 },
             );
         }
-        Manifest { entries }
+        manifest
+    }
+
+    /// Whether the output is exactly what a build with these `inputs`
+    /// would write: the same stamp, every recorded file untouched, and no
+    /// other file in the output (hidden files aside, which builds leave).
+    pub fn up_to_date(&self, output: &Path, inputs: Option<u64>) -> bool {
+        if inputs.is_none() || self.inputs != inputs || self.entries.is_empty() {
+            return false;
+        }
+        let untouched = self
+            .entries
+            .iter()
+            .all(|(rel, e)| stamp(&output.join(rel)) == Some((e.len, e.modified)));
+        let known: HashSet<String> = self.entries.keys().cloned().collect();
+        untouched && crate::output::stale_files(output, &known).is_ok_and(|s| s.is_empty())
+    }
+
+    /// How many files the last build wrote.
+    pub fn files(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// How many pages the last build made.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// The warnings of the last build.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// Whether `rel` in `output` is still what a file with `fingerprint`
@@ -98,24 +220,18 @@ impl Manifest {
         })
     }
 
-    /// The recorded files whose fingerprint is `fingerprint` (a group of
-    /// files made from the same inputs, like the data files).
-    pub fn files_with(&self, fingerprint: u64) -> Vec<String> {
-        let mut files: Vec<String> = self
-            .entries
-            .iter()
-            .filter(|(_, e)| e.fingerprint == fingerprint)
-            .map(|(k, _)| k.clone())
-            .collect();
-        files.sort();
-        files
-    }
-
     /// Records the files of a finished build (stamped as they are now on
     /// disk) and saves the manifest. A failure to save only costs speed.
-    pub fn save(output: &Path, files: impl Iterator<Item = (String, u64)>) {
+    pub fn save(output: &Path, record: Record, files: impl Iterator<Item = (String, u64)>) {
         let mut text = String::from(HEADER);
         text.push('\n');
+        if let Some(inputs) = record.inputs {
+            let _ = writeln!(text, "inputs {inputs:x}");
+        }
+        let _ = writeln!(text, "pages {}", record.pages);
+        for w in record.warnings {
+            let _ = writeln!(text, "warning\t{}", format_warning(w));
+        }
         let mut rows: Vec<(String, u64)> = files.collect();
         rows.sort();
         for (rel, fingerprint) in rows {
@@ -136,6 +252,61 @@ impl Manifest {
     }
 }
 
+/// A warning as one line: file, line, column, message, help, tab-separated.
+fn format_warning(w: &Diagnostic) -> String {
+    let (line, column) = w.at.map_or((0, 0), |at| (at.line, at.column));
+    [
+        escape(&w.file.to_string_lossy()),
+        line.to_string(),
+        column.to_string(),
+        escape(&w.message),
+        w.help
+            .as_deref()
+            .map_or_else(|| "-".to_string(), |h| format!("+{}", escape(h))),
+    ]
+    .join("\t")
+}
+
+fn parse_warning(text: &str) -> Option<Diagnostic> {
+    let mut parts = text.split('\t');
+    let file = unescape(parts.next()?);
+    let line: usize = parts.next()?.parse().ok()?;
+    let column: usize = parts.next()?.parse().ok()?;
+    let message = unescape(parts.next()?);
+    let help = parts.next()?.strip_prefix('+').map(unescape);
+    Some(Diagnostic {
+        severity: Severity::Warning,
+        file: PathBuf::from(file),
+        at: (line > 0).then_some(LineCol { line, column }),
+        message,
+        help,
+    })
+}
+
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,8 +317,33 @@ mod tests {
         let out = dir.path().join("public");
         std::fs::create_dir_all(out.join("a")).expect("mkdir");
         std::fs::write(out.join("a/index.html"), "x").expect("write");
-        Manifest::save(&out, [("a/index.html".to_string(), 7u64)].into_iter());
+        let warning = Diagnostic::warning("content/x.md", "odd\ttab and\nnewline \\ here")
+            .at(Some(LineCol { line: 3, column: 7 }))
+            .help("first\nsecond");
+        let record = Record {
+            inputs: Some(42),
+            pages: 1,
+            warnings: std::slice::from_ref(&warning),
+        };
+        Manifest::save(
+            &out,
+            record,
+            [("a/index.html".to_string(), 7u64)].into_iter(),
+        );
         let m = Manifest::load(&out);
+        assert_eq!(m.warnings(), std::slice::from_ref(&warning));
+        assert_eq!(m.pages(), 1);
+        assert!(m.up_to_date(&out, Some(42)));
+        assert!(!m.up_to_date(&out, Some(43)), "other inputs");
+        assert!(
+            !m.up_to_date(&out, None),
+            "inputs that could not be stamped"
+        );
+        std::fs::write(out.join("stray.txt"), "x").expect("write");
+        assert!(!m.up_to_date(&out, Some(42)), "a file no build wrote");
+        std::fs::remove_file(out.join("stray.txt")).expect("remove");
+        std::fs::write(out.join(".hidden"), "x").expect("write");
+        assert!(m.up_to_date(&out, Some(42)), "hidden files are the user's");
         assert!(m.is_current(&out, "a/index.html", 7));
         assert!(!m.is_current(&out, "a/index.html", 8), "other inputs");
         assert!(!m.is_current(&out, "b/index.html", 7), "unknown file");

@@ -437,6 +437,14 @@ fn file_equals(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
+/// The files in the output folder `target` that are not in `keep`, as
+/// `/`-separated relative paths (hidden files aside: builds leave them).
+pub fn stale_files(target: &Path, keep: &HashSet<String>) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    list_stale(target, target, keep, &mut out)?;
+    Ok(out)
+}
+
 /// Lists, as `/`-separated relative paths, the files under `dir` that are
 /// not in `keep`.
 fn list_stale(

@@ -4,6 +4,7 @@
 //! its own module; this one only passes results along and decides when to
 //! stop (any error stops before a single file of the output changes).
 
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -15,7 +16,7 @@ use crate::exports;
 use crate::interrupt;
 use crate::leaves::Leaves;
 use crate::load;
-use crate::manifest::Manifest;
+use crate::manifest::{self, Manifest};
 use crate::model::Site;
 use crate::output::{self, Writer};
 use crate::render::deps::Fingerprints;
@@ -37,6 +38,13 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
+    /// A fingerprint of the options that change what is written.
+    pub fn key(&self) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        (&self.base_url, self.drafts, style_key(self.style)).hash(&mut h);
+        h.finish()
+    }
+
     pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
         let root = root.into();
         BuildOptions {
@@ -52,6 +60,9 @@ impl BuildOptions {
 /// What a finished build did.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// Nothing the build reads changed since the last build into this
+    /// output, which is untouched: nothing was read, rendered or written.
+    pub up_to_date: bool,
     pub pages: usize,
     /// Pages rendered (the others were known to be up to date).
     pub rendered: usize,
@@ -97,6 +108,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
         return Err(Error::Site(dedupe(errors)));
     }
     Ok(Report {
+        up_to_date: false,
         pages: pages.len(),
         rendered: pages.len(),
         output: output::Stats::default(),
@@ -110,6 +122,24 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
 pub fn build(opts: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
     check_output_location(&opts.root, &opts.output)?;
+    // Stamped before anything is read: an edit made during the build
+    // makes the next one build again.
+    let inputs = manifest::inputs(&opts.root, opts.key());
+    let manifest = Manifest::load(&opts.output);
+    if manifest.up_to_date(&opts.output, inputs) {
+        return Ok(Report {
+            up_to_date: true,
+            pages: manifest.pages(),
+            rendered: 0,
+            output: output::Stats {
+                files: manifest.files(),
+                written: 0,
+                removed: 0,
+            },
+            warnings: manifest.warnings().to_vec(),
+            elapsed: start.elapsed(),
+        });
+    }
     let (site, warnings) = prepare(&opts.root, opts.drafts, opts.base_url.as_deref())?;
     interrupt::check()?;
     let statics = statics::collect(&opts.root).map_err(Error::Site)?;
@@ -124,7 +154,6 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         &site,
         templates_fp ^ assets.fingerprint() ^ style_key(opts.style),
     );
-    let manifest = Manifest::load(&opts.output);
     let planned: Vec<(&routes::Page, String, u64)> = pages
         .par_iter()
         .map(|p| (p, p.file(&site), fingerprints.page(&site, p)))
@@ -158,14 +187,25 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     match result {
         Ok(data_files) => {
             let stats = writer.commit()?;
+            let record = manifest::Record {
+                inputs,
+                pages: pages.len(),
+                warnings: &warnings,
+            };
+            // Static files are copied whole each build; recorded so that
+            // a touched copy is noticed.
+            let statics = statics.iter().map(|f| (f.rel.clone(), 0));
             Manifest::save(
                 &opts.output,
+                record,
                 planned
                     .iter()
                     .map(|(_, file, fp)| (file.clone(), *fp))
-                    .chain(data_files),
+                    .chain(data_files)
+                    .chain(statics),
             );
             Ok(Report {
+                up_to_date: false,
                 pages: pages.len(),
                 rendered: dirty.len(),
                 output: stats,

@@ -46,11 +46,20 @@ fn rebuilds_equal_fresh_builds_and_skip_unchanged_work() {
 
     let line = rebuild_matches_fresh(&root, &out, &fresh);
     assert!(
+        line.contains("is up to date"),
+        "nothing changed, nothing built: {line}"
+    );
+    // A file saved again without a change is read, but nothing rendered or written.
+    let ex = root.join("content/exchanges/2023-06-18-blinken-qin-beijing.md");
+    let same = std::fs::read(&ex).expect("read");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&ex, same).expect("save again");
+    let line = rebuild_matches_fresh(&root, &out, &fresh);
+    assert!(
         line.contains("(0 rendered)") && line.contains("(0 files written"),
         "nothing changed, nothing rendered or written: {line}"
     );
 
-    let ex = root.join("content/exchanges/2023-06-18-blinken-qin-beijing.md");
     // The second paragraph is not part of the summary: only its page shows it.
     edit(&ex, "More.", "More, at length.");
     let line = rebuild_matches_fresh(&root, &out, &fresh);
@@ -123,4 +132,82 @@ fn rebuilds_equal_fresh_builds_and_skip_unchanged_work() {
     let _ = std::fs::remove_dir_all(&fresh);
     build(&root, &fresh, &["--base-url", "https://example.net/sub/"]);
     assert_eq!(snapshot(&out), snapshot(&fresh));
+}
+
+/// A build whose sources, options and program are all as they were for
+/// the last build into an untouched output does nothing at all, and says
+/// so; anything else builds.
+#[test]
+fn unchanged_sources_skip_the_whole_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    minimal_site(&root);
+    // One warning, to see it again from the record.
+    write_files(
+        &root,
+        &[(
+            "content/exchanges/2021-03-01-early.md",
+            "+++\ntitle = \"Early\"\ndate = 2021-03-01\nformat = \"phone\"\nofficials = [\"qin-gang\", \"antony-blinken\"]\n+++\nA call.\n",
+        )],
+    );
+    let out = dir.path().join("public");
+    let first = build(&root, &out, &[]);
+    assert!(
+        stderr(&first).contains("held no role"),
+        "{}",
+        stderr(&first)
+    );
+    let up_to_date = |o: &std::process::Output| stdout(o).contains("is up to date");
+
+    let again = build(&root, &out, &[]);
+    assert!(up_to_date(&again), "{}", stdout(&again));
+    assert_eq!(stderr(&again), stderr(&first), "the same warnings again");
+
+    // Another option, a touched output file, a stray file in the output,
+    // a deleted output file, a new source file: each builds, and the
+    // build after it is up to date again.
+    let changes = [
+        "--drafts",
+        "a page edited by hand",
+        "a stray file",
+        "a deleted page",
+        "a new static file",
+    ];
+    for what in changes {
+        match what {
+            "a page edited by hand" => {
+                std::fs::write(out.join("index.html"), "hand edit").expect("write")
+            }
+            "a stray file" => std::fs::write(out.join("stray.html"), "x").expect("write"),
+            "a deleted page" => {
+                std::fs::remove_file(out.join("officials/index.html")).expect("remove")
+            }
+            "a new static file" => write_files(&root, &[("static/extra.txt", "extra")]),
+            _ => {}
+        }
+        let extra: &[&str] = if what == "--drafts" {
+            &["--drafts"]
+        } else {
+            &[]
+        };
+        let o = build(&root, &out, extra);
+        assert!(!up_to_date(&o), "{what}: {}", stdout(&o));
+        let o = build(&root, &out, extra);
+        assert!(up_to_date(&o), "{what}, then nothing: {}", stdout(&o));
+    }
+    assert!(
+        !out.join("stray.html").exists(),
+        "the stray file was removed"
+    );
+    assert!(
+        out.join("extra.txt").exists(),
+        "the new static file was copied"
+    );
+    let fresh = dir.path().join("fresh");
+    build(&root, &fresh, &[]);
+    assert_eq!(
+        snapshot(&out),
+        snapshot(&fresh),
+        "and the output is a fresh build's"
+    );
 }

@@ -47,6 +47,15 @@ pub fn run(args: &Args) -> Result<String> {
     for w in &report.warnings {
         eprintln!("{w}\n");
     }
+    if report.up_to_date {
+        return Ok(format!(
+            "{} is up to date: nothing it is built from changed since the last build ({} pages, {} files) [{} ms]",
+            opts.output.display(),
+            report.pages,
+            report.output.files,
+            report.elapsed.as_millis()
+        ));
+    }
     Ok(format!(
         "built {} pages ({} rendered) into {} ({} files written, {} unchanged, {} removed) in {} ms",
         report.pages,
