@@ -79,18 +79,17 @@ impl Scope {
     }
 
     /// The exchanges the feed shows: the newest [`Scope::limit`].
-    pub fn shown(self, site: &Site) -> Vec<usize> {
-        let mut ids = self.exchanges(site);
-        ids.truncate(self.limit());
-        ids
+    pub fn shown(self, site: &Site) -> &[usize] {
+        let ids = self.exchanges(site);
+        &ids[..ids.len().min(self.limit())]
     }
 
     /// Every exchange the feed follows, newest first (it shows the first [`Scope::limit`]).
-    pub fn exchanges(self, site: &Site) -> Vec<usize> {
+    pub fn exchanges(self, site: &Site) -> &[usize] {
         match self {
-            Scope::Site => (0..site.exchanges.len()).collect(),
-            Scope::Official(i) => site.by_official[i].clone(),
-            Scope::Issue(i) => site.by_issue[i].clone(),
+            Scope::Site => &site.timeline,
+            Scope::Official(i) => &site.by_official[i],
+            Scope::Issue(i) => &site.by_issue[i],
         }
     }
 }
@@ -138,7 +137,6 @@ fn id(urls: &Urls, path: &str) -> String {
 /// One feed as an Atom document.
 pub fn render(site: &Site, urls: &Urls, scope: Scope) -> String {
     let shown = scope.shown(site);
-    let shown = shown.as_slice();
     // The feed is as new as its newest exchange; an empty one as the site.
     let updated = shown
         .iter()

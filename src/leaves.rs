@@ -111,7 +111,7 @@ impl<'a> Leaves<'a> {
                 if shown.is_empty() {
                     fps.of_exchanges(every(), cards)
                 } else {
-                    fps.of_exchanges(shown.into_iter(), reads)
+                    fps.of_exchanges(shown.iter().copied(), reads)
                 }
             }
             // The sitemap lists every page (a page per exchange, pages by

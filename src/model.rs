@@ -134,6 +134,8 @@ pub struct Site {
     pub config: Config,
     /// Newest first (by date, then slug).
     pub exchanges: Vec<Exchange>,
+    /// Every exchange's index, in timeline order: the home timeline's list.
+    pub timeline: Vec<usize>,
     /// Sorted by slug.
     pub officials: Vec<Official>,
     /// Sorted by slug.
@@ -202,6 +204,7 @@ impl Site {
         }
         Site {
             config,
+            timeline: (0..exchanges.len()).collect(),
             exchanges,
             officials,
             issues,

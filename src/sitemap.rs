@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::feeds::last_day;
 use crate::model::Site;
-use crate::render::routes::{self, Page, PageKind};
+use crate::render::routes::{Page, PageKind};
 use crate::urls::Urls;
 use crate::xml::escape;
 
@@ -52,11 +52,9 @@ pub fn lastmod(site: &Site, page: &Page) -> Option<NaiveDate> {
     let newest = |ids: &[usize]| ids.iter().map(|&i| last_day(&site.exchanges[i])).max();
     match page.kind {
         PageKind::Exchange => Some(last_day(&site.exchanges[page.index])),
-        PageKind::Home => {
-            let all: Vec<usize> = (0..site.exchanges.len()).collect();
-            newest(routes::paginate(&all, site.config.paginate, page.number).0)
+        PageKind::Home | PageKind::Year | PageKind::Official | PageKind::Issue => {
+            newest(page.list(site).0)
         }
-        PageKind::Year | PageKind::Official | PageKind::Issue => newest(page.list(site).0),
         _ => site.exchanges.iter().map(last_day).max(),
     }
 }

@@ -49,12 +49,12 @@ impl Renderer<'_> {
     /// The home page's chart and filter form.
     pub(super) fn home_browse(&self, root: &str) -> Shared {
         let site = self.site;
-        let all: Vec<usize> = (0..site.exchanges.len()).collect();
+        let all = &site.timeline;
         let label = format!("Timeline of all {} exchanges", all.len());
         let link = |year: i32| self.style.url(&format!("years/{year}/"));
         let chart = charts::timeline(
             site,
-            &all,
+            all,
             &TimelineOptions {
                 id: "tl-home",
                 label: &label,

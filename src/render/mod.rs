@@ -325,8 +325,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn home(&self, page: &Page, ctx: &mut Context) {
-        let all: Vec<usize> = (0..self.site.exchanges.len()).collect();
-        let (shown, pages) = routes::paginate(&all, self.site.config.paginate, page.number);
+        let (shown, pages) = page.list(self.site);
         ctx.insert_value("groups", self.by_year(shown));
         ctx.insert_value("count", Value::from(shown.len()));
         let root = Self::root_of(ctx);

@@ -119,6 +119,7 @@ impl Page {
     /// The exchanges a paginated list page shows, and how many pages the list has.
     pub fn list<'a>(&self, site: &'a Site) -> (&'a [usize], usize) {
         let all: &[usize] = match self.kind {
+            PageKind::Home => &site.timeline,
             PageKind::Year => &site.years[self.index].exchanges,
             PageKind::Official => &site.by_official[self.index],
             PageKind::Issue => &site.by_issue[self.index],
