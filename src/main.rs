@@ -6,6 +6,17 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use detente::cmd;
 
+/// A build makes millions of small, short-lived allocations (template
+/// values, strings) from several threads. glibc's allocator spends a
+/// fifth of a 10,000-exchange build in them, and more per allocation as
+/// the heap grows; mimalloc serves them for a fraction (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's `mi_option_purge_delay` (see mimalloc.h): how long freed
+/// memory is kept before it is returned to the system.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 /// A static site generator for timelines of high-level diplomatic exchanges.
 #[derive(Debug, Parser)]
 #[command(name = "detente", version, about)]
@@ -29,6 +40,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Return freed memory after 3 ms instead of 10: a build frees and
+    // reuses in waves, and this keeps its peak memory that of its data
+    // (measured: -30 MiB at 10,000 exchanges, no measurable time).
+    // SAFETY: sets a plain integer option before any thread is started.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 3) };
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
