@@ -69,6 +69,31 @@ pub struct Report {
     pub output: output::Stats,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// How long each stage took, in order (`detente build --timings`).
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The time each stage of a build takes.
+#[derive(Debug)]
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    /// Ends the stage `name`.
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Loads, models and validates a site. Returns the site and its warnings,
@@ -78,15 +103,28 @@ pub fn prepare(
     drafts: bool,
     base_url: Option<&str>,
 ) -> Result<(Site, Vec<Diagnostic>)> {
+    prepare_timed(root, drafts, base_url, &mut |_| {})
+}
+
+/// [`prepare`], calling `lap` with the name of each stage as it ends.
+fn prepare_timed(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    lap: &mut dyn FnMut(&'static str),
+) -> Result<(Site, Vec<Diagnostic>)> {
     let loaded = match load::load(root) {
         Ok(l) => l,
         Err(diagnostics) => return Err(Error::Site(diagnostics)),
     };
+    lap("read and parse the content");
     let mut site = Site::build(loaded, drafts);
     if let Some(url) = base_url {
         site.config.base_url = crate::config::normalize_base_url(url);
     }
+    lap("build the model");
     let diagnostics = validate::validate(&site);
+    lap("validate");
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Site(diagnostics));
     }
@@ -114,6 +152,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
         output: output::Stats::default(),
         warnings,
         elapsed: start.elapsed(),
+        timings: Vec::new(),
     })
 }
 
@@ -121,12 +160,15 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
 /// exactly as it was.
 pub fn build(opts: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
+    let mut watch = Stopwatch::start();
     check_output_location(&opts.root, &opts.output)?;
     // Stamped before anything is read: an edit made during the build
     // makes the next one build again.
     let inputs = manifest::inputs(&opts.root, opts.key());
     let manifest = Manifest::load(&opts.output);
-    if manifest.up_to_date(&opts.output, inputs) {
+    let up_to_date = manifest.up_to_date(&opts.output, inputs);
+    watch.lap("stamp the sources, read the manifest");
+    if up_to_date {
         return Ok(Report {
             up_to_date: true,
             pages: manifest.pages(),
@@ -138,9 +180,15 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             },
             warnings: manifest.warnings().to_vec(),
             elapsed: start.elapsed(),
+            timings: watch.laps,
         });
     }
-    let (site, warnings) = prepare(&opts.root, opts.drafts, opts.base_url.as_deref())?;
+    let (site, warnings) = prepare_timed(
+        &opts.root,
+        opts.drafts,
+        opts.base_url.as_deref(),
+        &mut |stage| watch.lap(stage),
+    )?;
     interrupt::check()?;
     let statics = statics::collect(&opts.root).map_err(Error::Site)?;
     interrupt::check()?;
@@ -148,6 +196,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         templates::load_with_fingerprint(&opts.root).map_err(Error::Site)?;
     let assets = Assets::build(&statics)?;
     let pages = routes::all_pages(&site);
+    watch.lap("static files, templates, routes");
 
     // What the last build into this output says is already up to date.
     let fingerprints = Fingerprints::new(
@@ -161,6 +210,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let (current, dirty): (Vec<_>, Vec<_>) = planned
         .par_iter()
         .partition(|(_, file, fp)| manifest.is_current(&opts.output, file, *fp));
+    watch.lap("fingerprint the pages");
     let writer = Writer::begin(&opts.output)?;
     Manifest::forget(&opts.output);
     let result = (|| -> Result<Vec<(String, u64)>> {
@@ -171,22 +221,27 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             let mut renderer =
                 Renderer::new(&site, tera, origin, opts.style).map_err(Error::one)?;
             set_globals(&mut renderer, &assets);
+            watch.lap("exchange cards");
             write_pages(
                 &writer,
                 &renderer,
                 dirty.iter().map(|(p, file, _)| (*p, file.as_str())),
             )?;
+            watch.lap("render and write the pages");
         }
         write_statics(&writer, &statics)?;
         let urls = Urls::new(&site.config);
         let leaves = Leaves::new(&site, &urls, &pages, &statics, &assets, opts.style);
-        write_leaves(&writer, &leaves, &fingerprints, |file, fp| {
+        let data = write_leaves(&writer, &leaves, &fingerprints, |file, fp| {
             manifest.is_current(&opts.output, file, fp)
-        })
+        });
+        watch.lap("static files, feeds, sitemap, data files");
+        data
     })();
     match result {
         Ok(data_files) => {
             let stats = writer.commit()?;
+            watch.lap("commit the output");
             let record = manifest::Record {
                 inputs,
                 pages: pages.len(),
@@ -204,6 +259,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
                     .chain(data_files)
                     .chain(statics),
             );
+            watch.lap("save the manifest");
             Ok(Report {
                 up_to_date: false,
                 pages: pages.len(),
@@ -211,6 +267,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
                 output: stats,
                 warnings,
                 elapsed: start.elapsed(),
+                timings: watch.laps,
             })
         }
         Err(e) => {

@@ -23,6 +23,9 @@ pub struct Args {
     /// Write links as `…/index.html`, so the site works opened from disk (file://).
     #[arg(long)]
     pub file_urls: bool,
+    /// Print how long each stage of the build took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl Args {
@@ -43,7 +46,16 @@ impl Args {
 /// Runs the build and returns the summary line.
 pub fn run(args: &Args) -> Result<String> {
     let opts = args.options();
+    let start = std::time::Instant::now();
     let report = pipeline::build(&opts)?;
+    if args.timings {
+        for (stage, took) in &report.timings {
+            eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+        }
+        // What is left: freeing the build's memory on the way out.
+        let freed = start.elapsed().saturating_sub(report.elapsed);
+        eprintln!("{:>8.1} ms  free the model", freed.as_secs_f64() * 1000.0);
+    }
     for w in &report.warnings {
         eprintln!("{w}\n");
     }

@@ -86,21 +86,40 @@ pub const ROOT_MARK: &str = "\u{1}detente-root\u{1}";
 pub const CARD_TEMPLATE: &str = "partials/card.html";
 
 /// Replaces every [`ROOT_MARK`] in a rendered page with the page's root.
-pub fn place_root(html: Vec<u8>, root: &str) -> Vec<u8> {
-    let finder = memchr::memmem::Finder::new(ROOT_MARK.as_bytes());
-    let mut found = finder.find_iter(&html).peekable();
-    if found.peek().is_none() {
+/// A root no longer than the mark (every page's but a 404 page's under a
+/// long base path) is written over the page in place, without a copy.
+pub fn place_root(mut html: Vec<u8>, root: &str) -> Vec<u8> {
+    let mark = ROOT_MARK.as_bytes();
+    let finder = memchr::memmem::Finder::new(mark);
+    let Some(first) = finder.find(&html) else {
         return html;
+    };
+    let root = root.as_bytes();
+    if root.len() > mark.len() {
+        let mut out = Vec::with_capacity(html.len());
+        let mut last = 0;
+        for at in finder.find_iter(&html) {
+            out.extend_from_slice(&html[last..at]);
+            out.extend_from_slice(root);
+            last = at + mark.len();
+        }
+        out.extend_from_slice(&html[last..]);
+        return out;
     }
-    let mut out = Vec::with_capacity(html.len());
-    let mut last = 0;
-    for at in found {
-        out.extend_from_slice(&html[last..at]);
-        out.extend_from_slice(root.as_bytes());
-        last = at + ROOT_MARK.len();
+    // Shrinking: the write position never passes the read position.
+    let mut write = first;
+    let mut read = first;
+    while let Some(at) = finder.find(&html[read..]).map(|at| read + at) {
+        html.copy_within(read..at, write);
+        write += at - read;
+        html[write..write + root.len()].copy_from_slice(root);
+        write += root.len();
+        read = at + mark.len();
     }
-    out.extend_from_slice(&html[last..]);
-    out
+    let len = html.len();
+    html.copy_within(read..len, write);
+    html.truncate(write + (len - read));
+    html
 }
 
 impl Values {
@@ -361,6 +380,17 @@ mod tests {
             display_range(d(2022, 12, 31), Some(d(2023, 1, 1))),
             "31 December 2022 – 1 January 2023"
         );
+    }
+
+    #[test]
+    fn roots_are_placed_in_place_or_by_copy() {
+        let page = format!("a{ROOT_MARK}b{ROOT_MARK}{ROOT_MARK}c");
+        for root in ["", "./", "../../", "/a/very/long/base/path/"] {
+            let expected = page.replace(ROOT_MARK, root);
+            let placed = place_root(page.clone().into_bytes(), root);
+            assert_eq!(String::from_utf8(placed).expect("utf-8"), expected);
+        }
+        assert_eq!(place_root(b"no mark".to_vec(), "../"), b"no mark");
     }
 
     #[test]
