@@ -211,3 +211,25 @@ fn unchanged_sources_skip_the_whole_build() {
         "and the output is a fresh build's"
     );
 }
+
+#[test]
+fn timings_name_every_stage() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    minimal_site(&root);
+    let out = dir.path().join("public");
+    let o = build(&root, &out, &["--timings"]);
+    let err = stderr(&o);
+    for stage in [
+        "read and parse the content",
+        "validate",
+        "render and write the pages",
+        "static files, feeds, sitemap, data files",
+        "save the manifest",
+        "free the model",
+    ] {
+        assert!(err.contains(stage), "{stage} in:\n{err}");
+    }
+    let o = build(&root, &out, &[]);
+    assert!(stderr(&o).is_empty(), "no timings unless asked");
+}
