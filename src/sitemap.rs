@@ -5,7 +5,8 @@
 //! of the exchanges it shows, never from the clock. A sitemap needs
 //! absolute URLs, so a site without `base_url` gets none, and its
 //! robots.txt does not point at one. A site's own `static/robots.txt` wins
-//! over the generated one. Returns `(path, bytes)` pairs; writes nothing.
+//! over the generated one (the `leaves` table decides). Returns text;
+//! writes nothing.
 
 use chrono::NaiveDate;
 
