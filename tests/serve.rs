@@ -364,3 +364,35 @@ fn in_place_edits_equal_a_full_build() {
         );
     }
 }
+
+/// Warnings are printed as a build prints them, once when they appear,
+/// not again after every edit.
+#[test]
+fn warnings_are_printed_when_they_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    minimal_site(&root);
+    let out = dir.path().join("served");
+    let log = dir.path().join("serve.log");
+    let server = serve(&root, &out, &log);
+    let warnings = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("held no role")
+            .count()
+    };
+    assert_eq!(warnings(), 0);
+    // Qin Gang held no role yet in March 2021.
+    let path = root.join(EX);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let early = text.replace("date = 2023-06-18", "date = 2021-03-01");
+    std::fs::write(&path, &early).expect("edit");
+    wait_for("the warning", || warnings() == 1);
+    // An edit in place that leaves the warning as it was: not printed again.
+    std::fs::write(&path, early.replace("They talked", "They spoke")).expect("edit");
+    wait_for("the edit", || {
+        get(&server.url, PAGE).1.contains("They spoke")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(warnings(), 1, "the same warning is not repeated");
+}

@@ -68,6 +68,8 @@ pub struct Session {
     leaves: HashMap<String, u64>,
     /// The data files are behind the pages (their step was put off).
     data_pending: bool,
+    /// The warnings of the last good rebuild.
+    warnings: Vec<Diagnostic>,
 }
 
 /// What changed since the last good rebuild.
@@ -92,7 +94,7 @@ struct Last {
 }
 
 /// What one rebuild did.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Rebuilt {
     /// Whether the edits were applied to the last model in place.
     pub in_place: bool,
@@ -103,6 +105,8 @@ pub struct Rebuilt {
     pub elapsed: Duration,
     /// Until the data files (feeds, sitemap, exports, filter index) were too.
     pub total: Duration,
+    /// The site's warnings, as a build would print them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Session {
@@ -129,6 +133,7 @@ impl Session {
             cards: HashMap::new(),
             leaves: HashMap::new(),
             data_pending: false,
+            warnings: Vec::new(),
         };
         s.reread_all_entries();
         s
@@ -252,6 +257,7 @@ impl Session {
             removed: pages.removed,
             elapsed: pages_elapsed,
             total: start.elapsed(),
+            warnings: self.warnings.clone(),
         })
     }
 
@@ -285,17 +291,26 @@ impl Session {
             }
             edits.push((i, new));
         }
-        let problems: Vec<Diagnostic> = edits
+        let (problems, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = edits
             .iter()
             .flat_map(|(_, e)| validate::exchange(&last.site, e))
-            .filter(Diagnostic::is_error)
-            .collect();
+            .partition(Diagnostic::is_error);
         if !problems.is_empty() {
             return Some(Err(Error::Site(problems)));
         }
+        // What is said of an exchange is said in its own file.
+        let edited: BTreeSet<&Path> = edits.iter().map(|(_, e)| e.path.as_path()).collect();
+        let mut kept: Vec<Diagnostic> = self
+            .warnings
+            .iter()
+            .filter(|w| !edited.contains(w.file.as_path()))
+            .cloned()
+            .collect();
+        kept.extend(warnings);
         let result = last.apply(edits, &self.output, &mut self.pages);
         match &result {
             Ok(_) => {
+                self.warnings = kept;
                 if let Some(parts) = &last.parts {
                     for (slug, &i) in self
                         .pending
@@ -333,6 +348,7 @@ impl Session {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(diagnostics));
         }
+        let warnings = diagnostics;
         let (tera, origin, templates_fp) = self.templates.clone().map_err(Error::Site)?;
         let statics = statics::collect(&self.root).map_err(Error::Site)?;
         let assets = Assets::build(&statics)?;
@@ -401,6 +417,7 @@ impl Session {
                 .retain(|slug, _| site.exchange_slugs.contains_key(slug));
         }
         let parts = Some(renderer.into_parts());
+        self.warnings = warnings;
         self.last = Some(Last {
             site,
             fingerprints,

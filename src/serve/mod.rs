@@ -77,8 +77,21 @@ pub fn run(args: &Args) -> Result<String> {
         .map_err(|e| Error::io("open the site folder", &args.root, e))?;
     let mut session = Session::open(&root, &output, args.drafts, &url);
     let hub = Arc::new(Hub::default());
+    // Warnings are printed when they change, not after every edit.
+    let mut shown: Vec<crate::error::Diagnostic> = Vec::new();
+    let mut show_warnings = |now: &[crate::error::Diagnostic]| {
+        if now != shown.as_slice() {
+            for w in now {
+                eprintln!("{w}\n");
+            }
+            shown = now.to_vec();
+        }
+    };
     match session.rebuild(&Default::default(), || true) {
-        Ok(r) => println!("built {} pages in {} ms", r.rendered, r.elapsed.as_millis()),
+        Ok(r) => {
+            show_warnings(&r.warnings);
+            println!("built {} pages in {} ms", r.rendered, r.elapsed.as_millis());
+        }
         Err(e) => {
             eprintln!("{e}");
             hub.broadcast(Event::Failed(e.to_string()));
@@ -111,6 +124,7 @@ pub fn run(args: &Args) -> Result<String> {
         let statics = session.note_changes(&paths);
         match session.rebuild(&statics, || !watch.has_pending()) {
             Ok(r) => {
+                show_warnings(&r.warnings);
                 println!(
                     "rebuilt{}: {} pages rendered, {} files written, {} removed; pages in {} ms, data files in {} ms",
                     if r.in_place { " in place" } else { "" },
