@@ -19,15 +19,7 @@ fn rebuild_matches_fresh(root: &Path, out: &Path, fresh: &Path) -> String {
     let o = build(root, out, &[]);
     let _ = std::fs::remove_dir_all(fresh);
     build(root, fresh, &[]);
-    let (a, b) = (snapshot(out), snapshot(fresh));
-    assert_eq!(
-        a.keys().collect::<Vec<_>>(),
-        b.keys().collect::<Vec<_>>(),
-        "same files"
-    );
-    for (name, bytes) in &b {
-        assert!(a[name] == *bytes, "{name} differs from a fresh build");
-    }
+    assert_same_tree(out, fresh, "rebuild vs fresh build");
     stdout(&o)
 }
 
@@ -205,11 +197,7 @@ fn unchanged_sources_skip_the_whole_build() {
     );
     let fresh = dir.path().join("fresh");
     build(&root, &fresh, &[]);
-    assert_eq!(
-        snapshot(&out),
-        snapshot(&fresh),
-        "and the output is a fresh build's"
-    );
+    assert_same_tree(&out, &fresh, "and the output is a fresh build's");
 }
 
 #[test]

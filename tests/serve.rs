@@ -250,17 +250,7 @@ fn incremental_output_equals_a_full_build() {
 
     let full = dir.path().join("full");
     build(&root, &full, &["--base-url", &server.url]);
-    let served = snapshot(&out);
-    let built = snapshot(&full);
-    let served_names: Vec<&String> = served.keys().collect();
-    let built_names: Vec<&String> = built.keys().collect();
-    assert_eq!(served_names, built_names, "same files");
-    for (name, bytes) in &built {
-        assert!(
-            served[name] == *bytes,
-            "{name} differs between serve and build"
-        );
-    }
+    assert_same_tree(&out, &full, "served vs built");
 }
 
 /// Edits that keep an exchange in its place in the timeline are applied
@@ -352,17 +342,7 @@ fn in_place_edits_equal_a_full_build() {
 
     let full = dir.path().join("full");
     build(&root, &full, &["--base-url", &server.url]);
-    let served = snapshot(&out);
-    let built = snapshot(&full);
-    let served_names: Vec<&String> = served.keys().collect();
-    let built_names: Vec<&String> = built.keys().collect();
-    assert_eq!(served_names, built_names, "same files");
-    for (name, bytes) in &built {
-        assert!(
-            served[name] == *bytes,
-            "{name} differs between serve and build"
-        );
-    }
+    assert_same_tree(&out, &full, "served vs built");
 }
 
 /// Warnings are printed as a build prints them, once when they appear,

@@ -90,6 +90,21 @@ pub fn minimal_site(root: &Path) {
     );
 }
 
+/// Asserts that the trees `got` and `want` hold the same files with the
+/// same bytes, naming the first file that differs.
+#[allow(dead_code)]
+pub fn assert_same_tree(got: &Path, want: &Path, what: &str) {
+    let (got, want) = (snapshot(got), snapshot(want));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "{what}: the same files"
+    );
+    for (name, bytes) in &want {
+        assert!(got[name] == *bytes, "{what}: {name} differs");
+    }
+}
+
 /// Every file under `dir` with its bytes, keyed by relative path.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
