@@ -9,15 +9,11 @@
 //! (`feeds`, `sitemap`, `exports`, `render::search`, `assets`); this one
 //! only lists and dispatches. It writes nothing.
 
-use std::hash::{Hash, Hasher};
-
-use rustc_hash::FxHasher;
-
 use crate::assets::Assets;
 use crate::exports;
 use crate::feeds::{self, Scope};
 use crate::model::Site;
-use crate::render::deps::{Fingerprints, Reads};
+use crate::render::deps::{Fingerprints, Reads, hash_of};
 use crate::render::routes::Page;
 use crate::render::search;
 use crate::render::values::UrlStyle;
@@ -119,12 +115,8 @@ impl<'a> Leaves<'a> {
             Leaf::Sitemap | Leaf::SearchIndex => fps.of_exchanges(every(), cards),
             Leaf::Robots => fps.of_exchanges(std::iter::empty(), cards),
             Leaf::Export(n) => fps.of_exchanges(every(), exports::FILES[n].reads),
-            Leaf::Asset(n) => {
-                // The name carries a hash of the bytes.
-                let mut h = FxHasher::default();
-                self.assets.files()[n].0.hash(&mut h);
-                h.finish()
-            }
+            // The name carries a hash of the bytes.
+            Leaf::Asset(n) => hash_of(&self.assets.files()[n].0),
         }
     }
 

@@ -232,6 +232,20 @@ impl Site {
         )
     }
 
+    /// Whether `new` can take the place of exchange `i` without moving in
+    /// the timeline or in any index: the same date, draft state, and
+    /// officials and issues (as written and as resolved).
+    pub fn keeps_indexes(&self, i: usize, new: &Exchange) -> bool {
+        let old = &self.exchanges[i];
+        new.slug == old.slug
+            && new.date == old.date
+            && new.draft == old.draft
+            && new.participants.len() == old.participants.len()
+            && new.officials().eq(old.officials())
+            && new.issues.len() == old.issues.len()
+            && new.issue_ids().eq(old.issue_ids())
+    }
+
     /// The officials of one country, by name.
     pub fn officials_of(&self, country: &str) -> Vec<usize> {
         let mut members: Vec<usize> = (0..self.officials.len())

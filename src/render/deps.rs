@@ -31,7 +31,8 @@ pub struct Fingerprints {
     issues: Vec<u64>,
 }
 
-fn hash_of(value: impl Hash) -> u64 {
+/// A fingerprint of one value.
+pub fn hash_of(value: impl Hash) -> u64 {
     let mut h = FxHasher::default();
     value.hash(&mut h);
     h.finish()

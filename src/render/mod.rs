@@ -334,14 +334,11 @@ impl<'a> Renderer<'a> {
             .lists
             .home
             .get_or_init(|| self.home_browse(values::ROOT_MARK));
-        for (k, v) in shared {
-            // The filter form searches the whole timeline: the first page
-            // has it, the others link there.
-            if *k == "filter" && page.number > 1 {
-                ctx.insert_value(*k, Value::none());
-            } else {
-                ctx.insert_value(*k, v.clone());
-            }
+        Self::insert_shared(ctx, shared);
+        // The filter form searches the whole timeline: the first page has
+        // it, the others link there.
+        if page.number > 1 {
+            ctx.insert_value("filter", Value::none());
         }
     }
 

@@ -61,9 +61,6 @@ pub struct Session {
     pages: HashMap<String, u64>,
     /// Static files (output path) written so far.
     statics: BTreeSet<String>,
-    /// Each exchange's finished card, by slug, with the fingerprint of
-    /// what it was made from (kept across whole rebuilds).
-    cards: HashMap<String, (u64, tera::Value)>,
     /// Data file → fingerprint of what it was last made from.
     leaves: HashMap<String, u64>,
     /// The data files are behind the pages (their step was put off).
@@ -130,7 +127,6 @@ impl Session {
             last: None,
             pages: HashMap::new(),
             statics: BTreeSet::new(),
-            cards: HashMap::new(),
             leaves: HashMap::new(),
             data_pending: false,
             warnings: Vec::new(),
@@ -279,14 +275,7 @@ impl Session {
                 return None;
             }
             let new = last.site.exchange_from(doc.clone());
-            let old = &last.site.exchanges[i];
-            let same_place = new.date == old.date
-                && new.draft == old.draft
-                && new.officials().eq(old.officials())
-                && new.participants.len() == old.participants.len()
-                && new.issue_ids().eq(old.issue_ids())
-                && new.issues.len() == old.issues.len();
-            if !same_place {
+            if !last.site.keeps_indexes(i, &new) {
                 return None;
             }
             edits.push((i, new));
@@ -311,19 +300,6 @@ impl Session {
         match &result {
             Ok(_) => {
                 self.warnings = kept;
-                if let Some(parts) = &last.parts {
-                    for (slug, &i) in self
-                        .pending
-                        .edited
-                        .iter()
-                        .filter_map(|s| Some((s, last.site.exchange_slugs.get(s)?)))
-                    {
-                        let fp = last.fingerprints.card(i);
-                        if self.cards.get(slug).is_none_or(|(old, _)| *old != fp) {
-                            self.cards.insert(slug.clone(), (fp, parts.card(i).clone()));
-                        }
-                    }
-                }
             }
             // The model moved on without the output: start again from the
             // sources next time.
@@ -354,12 +330,13 @@ impl Session {
         let assets = Assets::build(&statics)?;
         // Pages link hashed asset names: a changed asset changes every page.
         let fingerprints = Fingerprints::new(&site, templates_fp ^ assets.fingerprint());
-        let cache = &self.cards;
+        // Cards the last good build made from the same inputs are reused.
+        let last = self.last.as_ref();
         let mut renderer = Renderer::reusing(&site, tera, origin, UrlStyle::Pretty, |i| {
-            cache
-                .get(&site.exchanges[i].slug)
-                .filter(|(fp, _)| *fp == fingerprints.card(i))
-                .map(|(_, card)| card.clone())
+            let last = last?;
+            let &j = last.site.exchange_slugs.get(&site.exchanges[i].slug)?;
+            let same = last.fingerprints.card(j) == fingerprints.card(i);
+            Some(last.parts.as_ref().filter(|_| same)?.card(j).clone())
         })
         .map_err(Error::one)?;
         pipeline::set_globals(&mut renderer, &assets);
@@ -405,17 +382,6 @@ impl Session {
         let stats = writer.commit()?;
         self.pages = files.iter().cloned().zip(fps).collect();
         self.statics = static_paths;
-        for (i, e) in site.exchanges.iter().enumerate() {
-            let fp = fingerprints.card(i);
-            if self.cards.get(&e.slug).is_none_or(|(old, _)| *old != fp) {
-                self.cards
-                    .insert(e.slug.clone(), (fp, renderer.values.cards[i].clone()));
-            }
-        }
-        if self.cards.len() != site.exchanges.len() {
-            self.cards
-                .retain(|slug, _| site.exchange_slugs.contains_key(slug));
-        }
         let parts = Some(renderer.into_parts());
         self.warnings = warnings;
         self.last = Some(Last {
