@@ -13,7 +13,7 @@
 //! hand, a source it cannot stamp — means "build it". It never writes the
 //! output.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -193,7 +193,7 @@ impl Manifest {
             .entries
             .iter()
             .all(|(rel, e)| stamp(&output.join(rel)) == Some((e.len, e.modified)));
-        let known: HashSet<String> = self.entries.keys().cloned().collect();
+        let known = |rel: &str| self.entries.contains_key(rel);
         untouched && crate::output::stale_files(output, &known).is_ok_and(|s| s.is_empty())
     }
 

@@ -242,7 +242,12 @@ impl Writer {
         changed.sort();
         let mut stale = Vec::new();
         let listed = if self.prune {
-            list_stale(&self.target, &self.target, &produced, &mut stale)
+            list_stale(
+                &self.target,
+                &self.target,
+                &|rel| produced.contains(rel),
+                &mut stale,
+            )
         } else {
             let removals =
                 std::mem::take(&mut *self.removals.lock().unwrap_or_else(|p| p.into_inner()));
@@ -437,20 +442,20 @@ fn file_equals(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// The files in the output folder `target` that are not in `keep`, as
+/// The files in the output folder `target` that `keep` does not claim, as
 /// `/`-separated relative paths (hidden files aside: builds leave them).
-pub fn stale_files(target: &Path, keep: &HashSet<String>) -> Result<Vec<String>> {
+pub fn stale_files(target: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Vec<String>> {
     let mut out = Vec::new();
     list_stale(target, target, keep, &mut out)?;
     Ok(out)
 }
 
-/// Lists, as `/`-separated relative paths, the files under `dir` that are
-/// not in `keep`.
+/// Lists, as `/`-separated relative paths, the files under `dir` that
+/// `keep` does not claim.
 fn list_stale(
     root: &Path,
     dir: &Path,
-    keep: &HashSet<String>,
+    keep: &dyn Fn(&str) -> bool,
     out: &mut Vec<String>,
 ) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
@@ -473,7 +478,7 @@ fn list_stale(
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        if !keep.contains(&rel) {
+        if !keep(&rel) {
             out.push(rel);
         }
     }
