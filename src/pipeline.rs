@@ -70,14 +70,23 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     /// How long each stage took, in order (`detente build --timings`).
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<Lap>,
 }
 
 /// The time each stage of a build takes.
 #[derive(Debug)]
 struct Stopwatch {
     last: Instant,
-    laps: Vec<(&'static str, Duration)>,
+    laps: Vec<Lap>,
+}
+
+/// One stage of a build: its name, how long it took, and the process's
+/// peak memory when it ended (where the system tells it).
+#[derive(Debug, Clone, Copy)]
+pub struct Lap {
+    pub stage: &'static str,
+    pub took: Duration,
+    pub peak_bytes: Option<u64>,
 }
 
 impl Stopwatch {
@@ -88,12 +97,36 @@ impl Stopwatch {
         }
     }
 
-    /// Ends the stage `name`.
-    fn lap(&mut self, name: &'static str) {
+    /// Ends the stage `stage`.
+    fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.laps.push((name, now - self.last));
-        self.last = now;
+        self.side_by_side(&[(stage, now - self.last)]);
     }
+
+    /// Ends stages that ran at the same time, each with its own duration.
+    fn side_by_side(&mut self, stages: &[(&'static str, Duration)]) {
+        let peak_bytes = peak_memory();
+        self.laps.extend(stages.iter().map(|&(stage, took)| Lap {
+            stage,
+            took,
+            peak_bytes,
+        }));
+        self.last = Instant::now();
+    }
+}
+
+/// The peak resident memory of this process so far (Linux's `VmHWM`).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
 }
 
 /// Loads, models and validates a site. Returns the site and its warnings,
@@ -217,25 +250,49 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         for (_, file, _) in &current {
             writer.keep(file)?;
         }
-        if !dirty.is_empty() {
+        let renderer = if dirty.is_empty() {
+            None
+        } else {
             let mut renderer =
                 Renderer::new(&site, tera, origin, opts.style).map_err(Error::one)?;
             set_globals(&mut renderer, &assets);
             watch.lap("exchange cards");
-            write_pages(
-                &writer,
-                &renderer,
-                dirty.iter().map(|(p, file, _)| (*p, file.as_str())),
-            )?;
-            watch.lap("render and write the pages");
-        }
-        write_statics(&writer, &statics)?;
+            Some(renderer)
+        };
+        // The pages and the data files read the model only: they are made
+        // side by side, so neither waits for the other's slowest part.
         let urls = Urls::new(&site.config);
         let leaves = Leaves::new(&site, &urls, &pages, &statics, &assets, opts.style);
-        let data = write_leaves(&writer, &leaves, &fingerprints, |file, fp| {
-            manifest.is_current(&opts.output, file, fp)
-        });
-        watch.lap("static files, feeds, sitemap, data files");
+        let ((written, pages_took), (data, data_took)) = rayon::join(
+            || {
+                let began = Instant::now();
+                let written = renderer.as_ref().map_or(Ok(()), |renderer| {
+                    write_pages(
+                        &writer,
+                        renderer,
+                        dirty.iter().map(|(p, file, _)| (*p, file.as_str())),
+                    )
+                });
+                (written, began.elapsed())
+            },
+            || {
+                let began = Instant::now();
+                let data = write_statics(&writer, &statics).and_then(|()| {
+                    write_leaves(&writer, &leaves, &fingerprints, |file, fp| {
+                        manifest.is_current(&opts.output, file, fp)
+                    })
+                });
+                (data, began.elapsed())
+            },
+        );
+        watch.side_by_side(&[
+            ("render and write the pages", pages_took),
+            (
+                "static files, feeds, sitemap, data files (alongside the pages)",
+                data_took,
+            ),
+        ]);
+        written?;
         data
     })();
     match result {

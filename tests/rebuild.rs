@@ -218,6 +218,22 @@ fn timings_name_every_stage() {
     ] {
         assert!(err.contains(stage), "{stage} in:\n{err}");
     }
+    if cfg!(target_os = "linux") {
+        // Each stage reports the peak memory so far, which never falls.
+        let peaks: Vec<u64> = err
+            .lines()
+            .filter_map(|l| {
+                l.split(" MiB")
+                    .next()?
+                    .split_whitespace()
+                    .last()?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        assert!(peaks.len() >= 6, "a peak per stage in:\n{err}");
+        assert!(peaks.windows(2).all(|w| w[0] <= w[1]), "{err}");
+    }
     let o = build(&root, &out, &[]);
     assert!(stderr(&o).is_empty(), "no timings unless asked");
 }

@@ -49,12 +49,24 @@ pub fn run(args: &Args) -> Result<String> {
     let start = std::time::Instant::now();
     let report = pipeline::build(&opts)?;
     if args.timings {
-        for (stage, took) in &report.timings {
-            eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+        eprintln!("{:>11} {:>9}  stage", "time", "peak mem");
+        for lap in &report.timings {
+            let peak = lap
+                .peak_bytes
+                .map_or(String::new(), |b| format!("{:>5} MiB", b / (1024 * 1024)));
+            eprintln!(
+                "{:>8.1} ms {peak:>9}  {}",
+                lap.took.as_secs_f64() * 1000.0,
+                lap.stage
+            );
         }
         // What is left: freeing the build's memory on the way out.
         let freed = start.elapsed().saturating_sub(report.elapsed);
-        eprintln!("{:>8.1} ms  free the model", freed.as_secs_f64() * 1000.0);
+        eprintln!(
+            "{:>8.1} ms {:>9}  free the model",
+            freed.as_secs_f64() * 1000.0,
+            ""
+        );
     }
     for w in &report.warnings {
         eprintln!("{w}\n");

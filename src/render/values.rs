@@ -71,6 +71,10 @@ pub struct Values {
     pub cards: Vec<Value>,
     /// One short reference per official (name, url, country).
     pub officials: Vec<Value>,
+    /// Per official, its reference with `role` added: first with no role
+    /// (""), then one per role it held. Cards share these instead of each
+    /// holding its own copy.
+    participants: Vec<Vec<Value>>,
     /// One short reference per issue (name, url).
     pub issues: Vec<Value>,
     /// Every year: year, url, count.
@@ -154,13 +158,7 @@ impl Values {
         tera: &tera::Tera,
         origin: &super::templates::Origin,
     ) -> Result<(), crate::error::Diagnostic> {
-        let mut fresh = card(
-            site,
-            &site.exchanges[i],
-            &self.officials,
-            &self.issues,
-            style,
-        );
+        let mut fresh = card(&site.exchanges[i], &self.participants, &self.issues, style);
         if tera.get_template_names().any(|n| n == CARD_TEMPLATE) {
             fresh = with_html(&fresh, &self.site, tera, origin)?;
         }
@@ -184,6 +182,21 @@ impl Values {
             .iter()
             .map(|o| official_ref(site, o, style))
             .collect();
+        let participants: Vec<Vec<Value>> = site
+            .officials
+            .iter()
+            .zip(&officials)
+            .map(|(o, reference)| {
+                let with_role = |role: &str| {
+                    let mut m = reference.as_map().cloned().unwrap_or_default();
+                    m.insert("role".into(), s(role));
+                    Value::from(m)
+                };
+                std::iter::once(with_role(""))
+                    .chain(o.roles.iter().map(|r| with_role(&r.title)))
+                    .collect()
+            })
+            .collect();
         let issues: Vec<Value> = site
             .issues
             .iter()
@@ -201,7 +214,7 @@ impl Values {
             .exchanges
             .par_iter()
             .enumerate()
-            .map(|(i, e)| reuse(i).unwrap_or_else(|| card(site, e, &officials, &issues, style)))
+            .map(|(i, e)| reuse(i).unwrap_or_else(|| card(e, &participants, &issues, style)))
             .collect();
         let years = Value::from(
             site.years
@@ -251,6 +264,7 @@ impl Values {
         Values {
             cards,
             officials,
+            participants,
             issues,
             years,
             site: site_value,
@@ -316,24 +330,13 @@ pub fn role_title(site: &Site, e: &Exchange, official: usize) -> String {
         .unwrap_or_default()
 }
 
-fn card(
-    site: &Site,
-    e: &Exchange,
-    officials: &[Value],
-    issues: &[Value],
-    style: UrlStyle,
-) -> Value {
+fn card(e: &Exchange, with_roles: &[Vec<Value>], issues: &[Value], style: UrlStyle) -> Value {
     let participants: Vec<Value> = e
         .participants
         .iter()
         .filter_map(|p| {
-            let o = p.official.target?;
-            let role = p
-                .role
-                .map_or("", |r| site.officials[o].roles[r].title.as_str());
-            let mut m = officials[o].as_map().cloned().unwrap_or_default();
-            m.insert("role".into(), s(role));
-            Some(Value::from(m))
+            let roles = &with_roles[p.official.target?];
+            roles.get(p.role.map_or(0, |r| r + 1)).cloned()
         })
         .collect();
     let issue_values: Vec<Value> = e.issue_ids().map(|i| issues[i].clone()).collect();
