@@ -373,10 +373,17 @@ fn write_pages<'p>(
     let pages: Vec<(&routes::Page, &str)> = pages.collect();
     let errors: Vec<Error> = pages
         .par_iter()
-        .filter_map(|(page, file)| match renderer.render(page) {
-            Ok(html) => writer.put(file, &html).err(),
-            Err(d) => Some(Error::one(d)),
+        .map_init(Vec::new, |buffer, (page, file)| {
+            match renderer.render_into(page, std::mem::take(buffer)) {
+                Ok(html) => {
+                    let written = writer.put(file, &html);
+                    *buffer = html;
+                    written.err()
+                }
+                Err(d) => Some(Error::one(d)),
+            }
         })
+        .flatten()
         .collect();
     // A render cut short by a signal reports as an interruption, not as
     // an error in its template.

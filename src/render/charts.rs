@@ -46,18 +46,28 @@ const SHAPES: [&str; 6] = [
 
 /// Escapes text for HTML and SVG, in content and in quoted attributes.
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    Esc(text).to_string()
+}
+
+/// Text escaped for HTML and SVG as it is written out, without a copy.
+struct Esc<'a>(&'a str);
+
+impl std::fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+            f.write_str(&rest[..at])?;
+            f.write_str(match rest.as_bytes()[at] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[at + 1..];
         }
+        f.write_str(rest)
     }
-    out
 }
 
 /// The stretch of time every chart of a site covers: whole calendar years,
@@ -102,9 +112,18 @@ fn month_start(year: i32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
 }
 
-/// A percentage for an SVG coordinate.
-fn pct(frac: f64) -> String {
-    format!("{:.3}%", frac * 100.0)
+/// A percentage for an SVG coordinate, written without a copy.
+#[derive(Clone, Copy)]
+struct Pct(f64);
+
+impl std::fmt::Display for Pct {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.3}%", self.0 * 100.0)
+    }
+}
+
+fn pct(frac: f64) -> Pct {
+    Pct(frac)
 }
 
 /// Every `step`-th year label is shown on narrow screens, every `wide`-th
@@ -189,6 +208,8 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
         .map(|&i| span.frac(site.exchanges[i].date))
         .collect();
     let id = esc(opts.id);
+    let root = esc(opts.root);
+    let mut url = String::new();
     let mut svg = String::with_capacity(512 + ids.len().min(2000) * 260);
     let mut legend = String::new();
     let body_h;
@@ -202,19 +223,19 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
                 let e = &site.exchanges[i];
                 let shape = format_index(site, &e.format);
                 used[shape] = true;
-                let name = esc(&format!(
-                    "{} ({}, {})",
-                    e.title,
-                    display_date(e.date),
-                    e.format
-                ));
+                let date = display_date(e.date);
+                let name = format_args!("{} ({}, {})", Esc(&e.title), Esc(&date), Esc(&e.format));
                 let y = axis_y - 10.0 - lane as f64 * LANE_H;
+                url.clear();
+                let _ = write!(url, "exchanges/{}/", e.slug);
+                if opts.style == UrlStyle::Files {
+                    url.push_str("index.html");
+                }
                 let _ = write!(
                     marks,
                     r##"<a class="m f{shape}" href="{root}{url}" data-slug="{slug}" aria-label="{name}"><title>{name}</title><use href="#{id}-s{shape}" x="{x}" y="{y}"/></a>"##,
-                    root = esc(opts.root),
-                    url = esc(&opts.style.url(&format!("exchanges/{}/", e.slug))),
-                    slug = esc(&e.slug),
+                    url = Esc(&url),
+                    slug = Esc(&e.slug),
                     x = pct(f),
                 );
             }
@@ -259,8 +280,7 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
                 let _ = write!(
                     marks,
                     r#"<a class="bar" href="{root}{url}" aria-label="{name}"><title>{name}</title><rect x="{x}" y="{y:.1}" width="{w}" height="{h:.1}"/></a>"#,
-                    root = esc(opts.root),
-                    url = esc(&(opts.bucket_link)(b.year)),
+                    url = Esc(&(opts.bucket_link)(b.year)),
                     x = pct(b.from),
                     y = axis_y - h,
                     w = pct((b.to - b.from) * 0.8),
@@ -281,11 +301,11 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
     );
     let steps = label_steps(span.years());
     for (offset, year) in (span.first_year..=span.last_year + 1).enumerate() {
-        let x = pct(span.frac(jan1(year)).min(1.0));
-        let x = if year > span.last_year {
-            "100%".to_string()
+        // The last line closes the span at exactly 100%.
+        let x: &dyn std::fmt::Display = if year > span.last_year {
+            &"100%"
         } else {
-            x
+            &pct(span.frac(jan1(year)).min(1.0))
         };
         let _ = write!(
             axis,
@@ -343,15 +363,11 @@ fn gaps(site: &Site, span: &Span, chrono: &[usize], body_h: f64) -> String {
         }
         let (x1, x2) = (span.frac(from), span.frac(b.date));
         let months = (days as f64 / 30.44).round() as i64;
-        let text = format!(
-            "No exchanges for {months} months, {} to {}",
-            display_date(from),
-            display_date(b.date)
-        );
         let _ = write!(
             out,
-            r#"<g class="gap"><title>{title}</title><rect x="{x}" y="2" width="{w}" height="{h}"/>"#,
-            title = esc(&text),
+            r#"<g class="gap"><title>No exchanges for {months} months, {} to {}</title><rect x="{x}" y="2" width="{w}" height="{h}"/>"#,
+            Esc(&display_date(from)),
+            Esc(&display_date(b.date)),
             x = pct(x1 + 0.004),
             w = pct((x2 - x1 - 0.008).max(0.0)),
             h = body_h - 2.0,
@@ -442,10 +458,13 @@ pub fn per_year(site: &Site, ids: &[usize], id: &str, label: &str) -> String {
     let slot = 1.0 / n as f64;
     let steps = label_steps(n);
     let mut bars = String::new();
-    let mut summary = Vec::with_capacity(n);
+    let mut summary = String::with_capacity(n * 10);
     for (k, &count) in counts.iter().enumerate() {
         let year = span.first_year + k as i32;
-        summary.push(format!("{year}: {count}"));
+        if k > 0 {
+            summary.push_str(", ");
+        }
+        let _ = write!(summary, "{year}: {count}");
         let centre = pct((k as f64 + 0.5) * slot);
         if count > 0 {
             let h = (count as f64 / max * BAR_H).max(2.0);
@@ -466,7 +485,7 @@ pub fn per_year(site: &Site, ids: &[usize], id: &str, label: &str) -> String {
             );
         }
     }
-    let name = esc(&format!("{label}: {}", summary.join(", ")));
+    let name = esc(&format!("{label}: {summary}"));
     format!(
         r#"<figure class="chart per-year" id="{id}"><svg class="yb" width="100%" height="{h}" role="img" aria-label="{name}"><title>{name}</title><line class="axis-line" x1="0" x2="100%" y1="{base}" y2="{base}"/>{bars}</svg></figure>"#,
         id = esc(id),

@@ -162,6 +162,13 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page to HTML.
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        self.render_into(page, Vec::with_capacity(16 * 1024))
+    }
+
+    /// Renders one page to HTML in `buffer` (emptied first): a caller that
+    /// renders many pages hands the same buffer back each time, so it grows
+    /// to the largest page once instead of for every page.
+    pub fn render_into(&self, page: &Page, buffer: Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
         let path = page.path(self.site);
         let mut ctx = self.base_context(page, &path);
         match page.kind {
@@ -175,7 +182,11 @@ impl<'a> Renderer<'a> {
             PageKind::Matrix => self.matrix(&mut ctx),
             PageKind::NotFound => {}
         }
-        let mut out = templates::Guarded::new(16 * 1024);
+        let mut out = templates::Guarded::reusing(
+            buffer,
+            templates::RENDER_TIME_LIMIT,
+            templates::RENDER_SIZE_LIMIT,
+        );
         let template = page.kind.template();
         if let Err(e) = self.tera.render_to(template, &ctx, &mut out) {
             let file = page.file(self.site);

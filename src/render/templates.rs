@@ -242,8 +242,14 @@ impl Guarded {
     }
 
     pub fn with_limits(capacity: usize, time: Duration, size: usize) -> Guarded {
+        Guarded::reusing(Vec::with_capacity(capacity), time, size)
+    }
+
+    /// A writer that fills `buffer` (emptied first), keeping its capacity.
+    pub fn reusing(mut buffer: Vec<u8>, time: Duration, size: usize) -> Guarded {
+        buffer.clear();
         Guarded {
-            out: Vec::with_capacity(capacity),
+            out: buffer,
             deadline: Instant::now() + time,
             size_limit: size,
             writes: 0,

@@ -45,7 +45,33 @@ impl UrlStyle {
 
 /// `18 June 2023`
 pub fn display_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    // chrono's `%-d %B %Y`, without parsing the pattern for every date;
+    // chrono itself writes the rare years `%Y` pads or signs.
+    if (0..=9999).contains(&d.year()) {
+        format!(
+            "{} {} {:04}",
+            d.day(),
+            MONTHS[d.month0() as usize],
+            d.year()
+        )
+    } else {
+        d.format("%-d %B %Y").to_string()
+    }
 }
 
 /// `18–19 June 2023`, `30 June – 1 July 2023`, or one date.
@@ -284,7 +310,7 @@ fn with_html(
     ctx.insert_value("site", site.clone());
     ctx.insert_value("root", s(ROOT_MARK));
     // Guarded like a page: a runaway loop in the card is stopped.
-    let mut out = super::templates::Guarded::new(1024);
+    let mut out = super::templates::Guarded::new(4096);
     if let Err(e) = tera.render_to(CARD_TEMPLATE, &ctx, &mut out) {
         return Err(super::templates::render_error(
             origin,
@@ -366,6 +392,19 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    #[test]
+    fn display_dates_match_chrono_for_every_day_and_odd_years() {
+        let mut day = d(1999, 1, 1);
+        while day < d(2001, 1, 1) {
+            assert_eq!(display_date(day), day.format("%-d %B %Y").to_string());
+            day = day.succ_opt().expect("next day");
+        }
+        for year in [-44, 0, 7, 999, 9999, 10000, 262_000] {
+            let day = d(year, 3, 9);
+            assert_eq!(display_date(day), day.format("%-d %B %Y").to_string());
+        }
     }
 
     #[test]
