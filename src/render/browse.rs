@@ -12,7 +12,7 @@ use tera::{Context, Value};
 
 use super::charts::{self, TimelineOptions};
 use super::search;
-use super::values::{map, s};
+use super::values::{self, map, s};
 use super::{Renderer, Shared};
 
 /// How many officials of each side the who-met-whom grid shows at most.
@@ -203,12 +203,10 @@ impl Renderer<'_> {
         }
         let max = pairs.values().copied().max().unwrap_or(1).max(1);
         let head = |i: usize| {
-            let mut m = self.values.officials[i]
-                .as_map()
-                .cloned()
-                .unwrap_or_default();
-            m.insert("count".into(), Value::from(site.by_official[i].len()));
-            Value::from(m)
+            values::extended(
+                &self.values.officials[i],
+                [("count", Value::from(site.by_official[i].len()))],
+            )
         };
         let row_values: Vec<Value> = rows
             .iter()

@@ -434,16 +434,16 @@ impl<'a> Renderer<'a> {
     /// An official's reference plus exchange count and latest role.
     fn official_summary(&self, i: usize) -> Value {
         let o = &self.site.officials[i];
-        let mut m = self.values.officials[i]
-            .as_map()
-            .cloned()
-            .unwrap_or_default();
-        m.insert("count".into(), Value::from(self.site.by_official[i].len()));
-        m.insert(
-            "latest_role".into(),
-            s(o.roles.last().map_or("", |r| r.title.as_str())),
-        );
-        Value::from(m)
+        values::extended(
+            &self.values.officials[i],
+            [
+                ("count", Value::from(self.site.by_official[i].len())),
+                (
+                    "latest_role",
+                    s(o.roles.last().map_or("", |r| r.title.as_str())),
+                ),
+            ],
+        )
     }
 
     fn official(&self, page: &Page, ctx: &mut Context) {
@@ -452,42 +452,32 @@ impl<'a> Renderer<'a> {
         let o = &site.officials[i];
         let root = Self::root_of(ctx);
         let (shown, pages) = page.list(site);
-        let mut m = self
-            .official_summary(i)
-            .as_map()
-            .cloned()
-            .unwrap_or_default();
-        m.insert("bio".into(), self.body_html(&o.body, &root));
-        m.insert(
-            "roles".into(),
-            Value::from(
-                o.roles
-                    .iter()
-                    .map(|r| {
-                        map([
-                            ("title", s(&r.title)),
-                            ("from", s(&r.from.to_string())),
-                            ("from_display", s(&values::display_date(r.from))),
-                            ("to", r.to.map_or(Value::none(), |d| s(&d.to_string()))),
-                            (
-                                "to_display",
-                                r.to.map_or(Value::none(), |d| s(&values::display_date(d))),
-                            ),
-                        ])
-                    })
-                    .collect::<Vec<_>>(),
-            ),
+        let roles = Value::from(
+            o.roles
+                .iter()
+                .map(|r| {
+                    map([
+                        ("title", s(&r.title)),
+                        ("from", s(&r.from.to_string())),
+                        ("from_display", s(&values::display_date(r.from))),
+                        ("to", r.to.map_or(Value::none(), |d| s(&d.to_string()))),
+                        (
+                            "to_display",
+                            r.to.map_or(Value::none(), |d| s(&values::display_date(d))),
+                        ),
+                    ])
+                })
+                .collect::<Vec<_>>(),
         );
-        ctx.insert_value("official", Value::from(m));
+        let bio = self.body_html(&o.body, &root);
+        let summary = self.official_summary(i);
+        let official = values::extended(&summary, [("bio", bio), ("roles", roles)]);
+        ctx.insert_value("official", official);
         let exchanges: Vec<Value> = shown
             .iter()
             .map(|&x| {
-                let mut card = self.values.cards[x].as_map().cloned().unwrap_or_default();
-                card.insert(
-                    "role".into(),
-                    s(&values::role_title(site, &site.exchanges[x], i)),
-                );
-                Value::from(card)
+                let role = values::role_title(site, &site.exchanges[x], i);
+                values::extended(&self.values.cards[x], [("role", s(&role))])
             })
             .collect();
         ctx.insert_value("exchanges", Value::from(exchanges));
@@ -573,11 +563,7 @@ impl<'a> Renderer<'a> {
         list.truncate(COUNTED_LIMIT);
         let shown = Value::from(
             list.into_iter()
-                .map(|(i, n, _)| {
-                    let mut m = refs[i].as_map().cloned().unwrap_or_default();
-                    m.insert("count".into(), Value::from(n));
-                    Value::from(m)
-                })
+                .map(|(i, n, _)| values::extended(&refs[i], [("count", Value::from(n))]))
                 .collect::<Vec<_>>(),
         );
         [(key, shown), (more_key, Value::from(more))]
@@ -602,12 +588,11 @@ impl<'a> Renderer<'a> {
         let i = page.index;
         let root = Self::root_of(ctx);
         let (shown, pages) = page.list(site);
-        let mut m = self.values.issues[i].as_map().cloned().unwrap_or_default();
-        m.insert(
-            "description".into(),
-            self.body_html(&site.issues[i].body, &root),
+        let description = self.body_html(&site.issues[i].body, &root);
+        ctx.insert_value(
+            "issue",
+            values::extended(&self.values.issues[i], [("description", description)]),
         );
-        ctx.insert_value("issue", Value::from(m));
         ctx.insert_value("exchanges", self.cards(shown));
         ctx.insert_value(
             "pagination",

@@ -22,6 +22,18 @@ pub fn s(text: &str) -> Value {
     Value::from(text)
 }
 
+/// A copy of the map `base` with `extra` added (or replacing keys of the
+/// same names). Sized once: Tera rebuilds a map it is given, so the copy
+/// is made straight into a map of the final size.
+pub fn extended<const N: usize>(base: &Value, extra: [(&'static str, Value); N]) -> Value {
+    let empty = tera::Map::default();
+    let base = base.as_map().unwrap_or(&empty);
+    let mut m = tera::Map::with_capacity(base.len() + N);
+    m.extend(base.iter().map(|(k, v)| (k.clone(), v.clone())));
+    m.extend(extra.into_iter().map(|(k, v)| (k.into(), v)));
+    Value::from(m)
+}
+
 /// How URLs inside the site are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UrlStyle {
@@ -213,11 +225,7 @@ impl Values {
             .iter()
             .zip(&officials)
             .map(|(o, reference)| {
-                let with_role = |role: &str| {
-                    let mut m = reference.as_map().cloned().unwrap_or_default();
-                    m.insert("role".into(), s(role));
-                    Value::from(m)
-                };
+                let with_role = |role: &str| extended(reference, [("role", s(role))]);
                 std::iter::once(with_role(""))
                     .chain(o.roles.iter().map(|r| with_role(&r.title)))
                     .collect()
@@ -321,9 +329,7 @@ fn with_html(
         ));
     }
     let html = String::from_utf8_lossy(&out.out);
-    let mut m = card.as_map().cloned().unwrap_or_default();
-    m.insert("html".into(), Value::safe_string(&html));
-    Ok(Value::from(m))
+    Ok(extended(card, [("html", Value::safe_string(&html))]))
 }
 
 fn official_ref(site: &Site, o: &Official, style: UrlStyle) -> Value {
