@@ -259,10 +259,7 @@ fn json_bytes(doc: &impl Serialize, estimate: usize) -> Vec<u8> {
     // Serializing plain structs of strings into memory cannot fail.
     let _ = serde_json::to_writer_pretty(&mut out, doc);
     out.push(b'\n');
-    let unsafe_bytes = out
-        .iter()
-        .filter(|b| matches!(b, b'<' | b'>' | b'&'))
-        .count();
+    let unsafe_bytes = memchr::memchr3_iter(b'<', b'>', b'&', &out).count();
     if unsafe_bytes == 0 {
         return out;
     }
@@ -271,22 +268,21 @@ fn json_bytes(doc: &impl Serialize, estimate: usize) -> Vec<u8> {
     let mut read = out.len();
     out.resize(out.len() + 5 * unsafe_bytes, 0);
     let mut write = out.len();
-    while read > 0 {
-        read -= 1;
-        let b = out[read];
-        let escape: &[u8] = match b {
+    while let Some(at) = memchr::memrchr3(b'<', b'>', b'&', &out[..read]) {
+        // The run after the byte moves whole, then the byte's escape.
+        let run = read - at - 1;
+        out.copy_within(at + 1..read, write - run);
+        write -= run;
+        let escape: &[u8; 6] = match out[at] {
             b'<' => b"\\u003c",
             b'>' => b"\\u003e",
-            b'&' => b"\\u0026",
-            _ => {
-                write -= 1;
-                out[write] = b;
-                continue;
-            }
+            _ => b"\\u0026",
         };
         write -= escape.len();
         out[write..write + escape.len()].copy_from_slice(escape);
+        read = at;
     }
+    debug_assert_eq!(read, write, "what is left before the first escape stays");
     out
 }
 

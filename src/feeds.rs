@@ -6,6 +6,8 @@
 //! comes from the content (no build time), so a feed only changes when its
 //! exchanges do. It reads the model and returns bytes; it writes nothing.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 
 use crate::markdown::{self, RenderOptions};
@@ -94,6 +96,46 @@ impl Scope {
     }
 }
 
+/// The entries of one build's feeds, each made once. An exchange is in
+/// several feeds (the site's, its officials', its issues'), and its entry
+/// (the account rendered and escaped) is the same in each: it is made for
+/// the first and copied into the others. Only entries shown in two feeds
+/// or more are kept, until the build's feeds are done.
+pub struct Entries {
+    /// By exchange: how many feeds show it.
+    feeds: Vec<u8>,
+    made: Vec<OnceLock<Box<str>>>,
+}
+
+impl Entries {
+    pub fn new(site: &Site) -> Entries {
+        let mut feeds = vec![0u8; site.exchanges.len()];
+        for scope in all(site) {
+            for &i in scope.shown(site) {
+                feeds[i] = feeds[i].saturating_add(1);
+            }
+        }
+        Entries {
+            feeds,
+            made: (0..site.exchanges.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Appends exchange `i`'s entry to `x`.
+    fn write(&self, x: &mut String, site: &Site, urls: &Urls, i: usize) {
+        match self.made.get(i) {
+            Some(cell) if self.feeds.get(i).is_some_and(|&n| n > 1) => {
+                x.push_str(cell.get_or_init(|| {
+                    let mut one = String::new();
+                    entry(&mut one, site, urls, i);
+                    one.into_boxed_str()
+                }));
+            }
+            _ => entry(x, site, urls, i),
+        }
+    }
+}
+
 /// Every feed of the site, in a stable order.
 pub fn all(site: &Site) -> Vec<Scope> {
     std::iter::once(Scope::Site)
@@ -135,7 +177,7 @@ fn id(urls: &Urls, path: &str) -> String {
 }
 
 /// One feed as an Atom document.
-pub fn render(site: &Site, urls: &Urls, scope: Scope) -> String {
+pub fn render(site: &Site, urls: &Urls, scope: Scope, entries: &Entries) -> String {
     let shown = scope.shown(site);
     // The feed is as new as its newest exchange; an empty one as the site.
     let updated = shown
@@ -184,7 +226,7 @@ pub fn render(site: &Site, urls: &Urls, scope: Scope) -> String {
         env!("CARGO_PKG_VERSION")
     ));
     for &i in shown {
-        entry(&mut x, site, urls, i);
+        entries.write(&mut x, site, urls, i);
     }
     x.push_str("</feed>\n");
     x

@@ -42,6 +42,8 @@ pub struct Leaves<'a> {
     style: UrlStyle,
     urls: &'a Urls,
     own_robots: bool,
+    /// Feed entries shared between feeds, made once.
+    entries: feeds::Entries,
 }
 
 impl<'a> Leaves<'a> {
@@ -60,6 +62,7 @@ impl<'a> Leaves<'a> {
             style,
             urls,
             own_robots: statics.iter().any(|f| f.rel == sitemap::ROBOTS),
+            entries: feeds::Entries::new(site),
         }
     }
 
@@ -124,7 +127,7 @@ impl<'a> Leaves<'a> {
     pub fn make(&self, leaf: Leaf) -> Vec<u8> {
         let (site, urls) = (self.site, self.urls);
         match leaf {
-            Leaf::Feed(scope) => feeds::render(site, urls, scope).into_bytes(),
+            Leaf::Feed(scope) => feeds::render(site, urls, scope, &self.entries).into_bytes(),
             Leaf::Sitemap => sitemap::sitemap(site, urls, self.pages).into_bytes(),
             Leaf::Robots => sitemap::robots(urls).into_bytes(),
             Leaf::Export(n) => exports::FILES[n].make(site, urls),

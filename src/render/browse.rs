@@ -61,6 +61,7 @@ impl Renderer<'_> {
                 root,
                 style: self.style,
                 bucket_link: &link,
+                axes: &self.lists.axes,
             },
         );
         let chart = Value::safe_string(&chart);
@@ -138,6 +139,7 @@ impl Renderer<'_> {
                 root,
                 style: self.style,
                 bucket_link: &link,
+                axes: &self.lists.axes,
             },
         );
         let bars = charts::per_year(

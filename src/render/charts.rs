@@ -10,7 +10,9 @@
 //! marks becomes bars of exchanges per month, quarter or year, so its size
 //! stays bounded however many exchanges there are.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -156,6 +158,37 @@ pub struct TimelineOptions<'a> {
     /// Where the bar for a stretch of `year` links when the chart is dense
     /// (a URL relative to the site root).
     pub bucket_link: &'a dyn Fn(i32) -> String,
+    /// The site's axes, drawn once per height.
+    pub axes: &'a Axes,
+}
+
+/// The axes of a site's timelines, each drawn once: every timeline of a
+/// site spans the same years, so an axis varies only with the chart's
+/// height (its number of lanes, or bars).
+pub struct Axes {
+    span: Option<Span>,
+    /// By height: bars first, then one to [`MAX_LANES`] lanes.
+    drawn: [OnceLock<String>; MAX_LANES + 1],
+}
+
+impl Axes {
+    pub fn new(site: &Site) -> Axes {
+        Axes {
+            span: Span::of(site),
+            drawn: Default::default(),
+        }
+    }
+
+    /// The axis of a chart over `span` whose height is `slot` (0 for bars,
+    /// else the number of lanes), its line at `axis_y`.
+    fn get(&self, span: &Span, slot: usize, axis_y: f64) -> Cow<'_, str> {
+        match self.drawn.get(slot) {
+            Some(cell) if self.span == Some(*span) => {
+                Cow::Borrowed(cell.get_or_init(|| axis(span, axis_y)))
+            }
+            _ => Cow::Owned(axis(span, axis_y)),
+        }
+    }
 }
 
 /// The index in the site's formats of `format` (unknown ones share the last shape).
@@ -213,10 +246,12 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
     let mut svg = String::with_capacity(512 + ids.len().min(2000) * 260);
     let mut legend = String::new();
     let body_h;
+    let slot;
     let mut marks = String::new();
     match lanes(&fracs) {
         Some((lane_of, lane_count)) => {
             body_h = lane_count as f64 * LANE_H + 10.0;
+            slot = lane_count;
             let axis_y = body_h + 4.0;
             let mut used = [false; SHAPES.len()];
             for ((&i, &f), &lane) in chrono.iter().zip(&fracs).zip(&lane_of) {
@@ -262,6 +297,7 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
         }
         None => {
             body_h = BAR_H + 10.0;
+            slot = 0;
             let (what, buckets) = buckets(&span, &chrono, site);
             let max = buckets.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64;
             let axis_y = body_h + 4.0;
@@ -294,6 +330,30 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
     }
     let axis_y = body_h + 4.0;
     let height = axis_y + 24.0;
+    let axis = opts.axes.get(&span, slot, axis_y);
+    let gaps = gaps(site, &span, &chrono, body_h);
+    let _ = write!(
+        svg,
+        r#"<g class="axis" aria-hidden="true">{axis}</g>{gaps}<g class="marks">{marks}</g>"#
+    );
+    let label = esc(&format!(
+        "{}; {}",
+        opts.label,
+        if legend.starts_with("<ul") {
+            "each mark links to its exchange"
+        } else {
+            "each bar counts the exchanges of a stretch of time and links to them"
+        }
+    ));
+    format!(
+        r#"<figure class="chart timeline" id="{id}"><svg class="tl" width="100%" height="{height}" overflow="visible" aria-label="{label}">{svg}</svg><figcaption>{legend}</figcaption></figure>"#
+    )
+}
+
+/// The axis of a timeline over `span`: the line at `axis_y`, a grid line
+/// per year, year labels (thinned out for narrow screens) and, for short
+/// spans, month ticks.
+fn axis(span: &Span, axis_y: f64) -> String {
     let mut axis = String::new();
     let _ = write!(
         axis,
@@ -332,23 +392,7 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
             }
         }
     }
-    let gaps = gaps(site, &span, &chrono, body_h);
-    let _ = write!(
-        svg,
-        r#"<g class="axis" aria-hidden="true">{axis}</g>{gaps}<g class="marks">{marks}</g>"#
-    );
-    let label = esc(&format!(
-        "{}; {}",
-        opts.label,
-        if legend.starts_with("<ul") {
-            "each mark links to its exchange"
-        } else {
-            "each bar counts the exchanges of a stretch of time and links to them"
-        }
-    ));
-    format!(
-        r#"<figure class="chart timeline" id="{id}"><svg class="tl" width="100%" height="{height}" overflow="visible" aria-label="{label}">{svg}</svg><figcaption>{legend}</figcaption></figure>"#
-    )
+    axis
 }
 
 /// Stretches of more than [`GAP_DAYS`] without an exchange, as shaded bands.

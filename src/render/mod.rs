@@ -34,6 +34,8 @@ pub(crate) type Shared = Vec<(&'static str, Value)>;
 /// the first page of the list is rendered, and reused by its other pages:
 /// a long list's pages then cost what their own cards cost.
 struct Lists {
+    /// The timelines' axes, which all share the site's span.
+    axes: charts::Axes,
     home: OnceLock<Shared>,
     officials: Vec<OnceLock<Shared>>,
     issues: Vec<OnceLock<Shared>>,
@@ -42,6 +44,7 @@ struct Lists {
 impl Lists {
     fn new(site: &Site) -> Lists {
         Lists {
+            axes: charts::Axes::new(site),
             home: OnceLock::new(),
             officials: (0..site.officials.len()).map(|_| OnceLock::new()).collect(),
             issues: (0..site.issues.len()).map(|_| OnceLock::new()).collect(),
