@@ -17,8 +17,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
 use rustc_hash::FxHasher;
 
 use crate::error::{Diagnostic, LineCol, Severity};
@@ -79,28 +80,44 @@ pub fn inputs(root: &Path, options: u64) -> Option<u64> {
     Some(h.finish())
 }
 
-/// Hashes the name, size and time of every file under `dir`, in name order.
+/// Hashes the name, size and time of every file under `dir`, in name
+/// order. The names are listed first, then stamped on every core.
 fn stamp_tree(h: &mut FxHasher, dir: &Path, rel: &str) -> Option<()> {
+    let mut files = Vec::new();
+    list_tree(dir, rel, &mut files)?;
+    let stamps: Option<Vec<(u64, SystemTime)>> = files
+        .par_iter()
+        .map(|(path, _)| {
+            // A link is stamped by what it points to; a link to a folder
+            // could hide changes (or loop): give up.
+            let meta = std::fs::metadata(path).ok()?;
+            if meta.is_dir() {
+                return None;
+            }
+            Some((meta.len(), meta.modified().ok()?))
+        })
+        .collect();
+    for ((_, child), (len, modified)) in files.iter().zip(stamps?) {
+        (child, len, modified).hash(h);
+    }
+    Some(())
+}
+
+/// Every file under `dir` (files and links; folders are entered) with its
+/// name relative to the root, in name order.
+fn list_tree(dir: &Path, rel: &str, out: &mut Vec<(PathBuf, String)>) -> Option<()> {
     let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
         .ok()?
         .collect::<std::io::Result<_>>()
         .ok()?;
     entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
-        let name = entry.file_name();
-        let child = format!("{rel}/{}", name.to_string_lossy());
-        let file_type = entry.file_type().ok()?;
-        if file_type.is_dir() {
-            stamp_tree(h, &entry.path(), &child)?;
-            continue;
+        let child = format!("{rel}/{}", entry.file_name().to_string_lossy());
+        if entry.file_type().ok()?.is_dir() {
+            list_tree(&entry.path(), &child, out)?;
+        } else {
+            out.push((entry.path(), child));
         }
-        // A link is stamped by what it points to; a link to a folder
-        // could hide changes (or loop): give up.
-        let meta = std::fs::metadata(entry.path()).ok()?;
-        if meta.is_dir() {
-            return None;
-        }
-        (child, meta.len(), meta.modified().ok()?).hash(h);
     }
     Some(())
 }
@@ -191,7 +208,7 @@ impl Manifest {
         }
         let untouched = self
             .entries
-            .iter()
+            .par_iter()
             .all(|(rel, e)| stamp(&output.join(rel)) == Some((e.len, e.modified)));
         let known = |rel: &str| self.entries.contains_key(rel);
         untouched && crate::output::stale_files(output, &known).is_ok_and(|s| s.is_empty())
@@ -234,8 +251,12 @@ impl Manifest {
         }
         let mut rows: Vec<(String, u64)> = files.collect();
         rows.sort();
-        for (rel, fingerprint) in rows {
-            if let Some((len, modified)) = stamp(&output.join(&rel)) {
+        let stamps: Vec<Option<(u64, u128)>> = rows
+            .par_iter()
+            .map(|(rel, _)| stamp(&output.join(rel)))
+            .collect();
+        for ((rel, fingerprint), stamp) in rows.iter().zip(stamps) {
+            if let Some((len, modified)) = stamp {
                 let _ = writeln!(text, "{fingerprint:x} {len} {modified} {rel}");
             }
         }

@@ -15,6 +15,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::interrupt;
 
@@ -242,12 +244,8 @@ impl Writer {
         changed.sort();
         let mut stale = Vec::new();
         let listed = if self.prune {
-            list_stale(
-                &self.target,
-                &self.target,
-                &|rel| produced.contains(rel),
-                &mut stale,
-            )
+            list_stale(&self.target, &self.target, &|rel| produced.contains(rel))
+                .map(|found| stale.extend(found))
         } else {
             let removals =
                 std::mem::take(&mut *self.removals.lock().unwrap_or_else(|p| p.into_inner()));
@@ -444,10 +442,9 @@ fn file_equals(path: &Path, bytes: &[u8]) -> bool {
 
 /// The files in the output folder `target` that `keep` does not claim, as
 /// `/`-separated relative paths (hidden files aside: builds leave them).
-pub fn stale_files(target: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    list_stale(target, target, keep, &mut out)?;
-    Ok(out)
+/// Folders are read on every core; the list is in no particular order.
+pub fn stale_files(target: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Result<Vec<String>> {
+    list_stale(target, target, keep)
 }
 
 /// Lists, as `/`-separated relative paths, the files under `dir` that
@@ -455,10 +452,11 @@ pub fn stale_files(target: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Vec<Str
 fn list_stale(
     root: &Path,
     dir: &Path,
-    keep: &dyn Fn(&str) -> bool,
-    out: &mut Vec<String>,
-) -> Result<()> {
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<String>> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
+    let mut out = Vec::new();
+    let mut folders = Vec::new();
     for entry in entries.flatten() {
         // Hidden files are never produced, and may be the user's own
         // (`.git` of a deploy checkout, `.htaccess`): leave them alone.
@@ -470,7 +468,7 @@ fn list_stale(
             continue;
         };
         if file_type.is_dir() {
-            list_stale(root, &path, keep, out)?;
+            folders.push(path);
             continue;
         }
         let rel = path
@@ -482,7 +480,12 @@ fn list_stale(
             out.push(rel);
         }
     }
-    Ok(())
+    let inside: Vec<Vec<String>> = folders
+        .par_iter()
+        .map(|folder| list_stale(root, folder, keep))
+        .collect::<Result<_>>()?;
+    out.extend(inside.into_iter().flatten());
+    Ok(out)
 }
 
 /// Removes the folders under `dir` left empty; the folder itself stays.
