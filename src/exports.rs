@@ -513,6 +513,12 @@ fn exchanges_csv(site: &Site, urls: &Urls) -> Vec<u8> {
 
 /// TEXT escaping of RFC 5545 §3.3.11 (control characters but tab dropped).
 fn ics_text(text: &str) -> String {
+    // Most text has nothing to escape: find that out byte by byte (C1
+    // controls start with 0xC2).
+    let plain = |b: &u8| !matches!(b, b'\\' | b';' | b',' | 0..0x20 | 0x7F | 0xC2) || *b == b'\t';
+    if text.as_bytes().iter().all(plain) {
+        return text.to_string();
+    }
     escape_with(text, |c| match c {
         '\\' => Some("\\\\"),
         ';' => Some("\\;"),
@@ -526,26 +532,29 @@ fn ics_text(text: &str) -> String {
 /// A content line, folded so no line is longer than 75 octets (§3.1),
 /// never inside a UTF-8 character, ended by CRLF.
 fn ics_line(out: &mut String, line: &str) {
-    if line.len() <= 75 {
-        out.push_str(line);
-        out.push_str("\r\n");
-        return;
-    }
-    let mut width = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if width + n > 75 {
-            out.push_str("\r\n ");
-            width = 1;
+    // The first line holds 75 octets; each continuation a space and 74.
+    let mut rest = line;
+    let mut room = 75;
+    while rest.len() > room {
+        let mut cut = room;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
         }
-        out.push(c);
-        width += n;
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n ");
+        rest = &rest[cut..];
+        room = 74;
     }
+    out.push_str(rest);
     out.push_str("\r\n");
 }
 
 fn ics_date(d: NaiveDate) -> String {
-    d.format("%Y%m%d").to_string()
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y%m%d").to_string()
+    }
 }
 
 fn calendar_ics(site: &Site, urls: &Urls) -> Vec<u8> {
@@ -651,18 +660,31 @@ mod tests {
     #[test]
     fn ics_text_escapes_separators() {
         assert_eq!(ics_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        // Tabs stay; other controls (C0, DEL, C1) go; other text is kept.
+        assert_eq!(ics_text("a\tb\u{1}c\u{7f}d\u{85}e"), "a\tbcde");
+        assert_eq!(ics_text("Zhōu Ēnlái – 周恩来"), "Zhōu Ēnlái – 周恩来");
     }
 
     #[test]
     fn ics_lines_fold_at_75_octets_on_character_boundaries() {
-        let mut out = String::new();
-        let long = format!("SUMMARY:{}", "é".repeat(100));
-        ics_line(&mut out, &long);
-        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        for long in [
+            format!("SUMMARY:{}", "é".repeat(100)),
+            format!("SUMMARY:{}", "a".repeat(300)),
+            format!("D:{}", "周x".repeat(90)),
+        ] {
+            let mut out = String::new();
+            ics_line(&mut out, &long);
+            for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+                assert!(line.len() <= 75, "{} octets: {line}", line.len());
+            }
+            // Every line but the last is full, short only of a character.
+            let lines: Vec<&str> = out.split("\r\n").filter(|l| !l.is_empty()).collect();
+            for line in &lines[..lines.len() - 1] {
+                assert!(line.len() > 75 - 4, "{} octets: {line}", line.len());
+            }
+            let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
+            assert_eq!(unfolded, long);
         }
-        let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
-        assert_eq!(unfolded, long);
         let mut short = String::new();
         ics_line(&mut short, "VERSION:2.0");
         assert_eq!(short, "VERSION:2.0\r\n");
