@@ -13,10 +13,11 @@
 //! hand, a source it cannot stamp — means "build it". It never writes the
 //! output.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -24,7 +25,7 @@ use rustc_hash::FxHasher;
 
 use crate::error::{Diagnostic, LineCol, Severity};
 
-const HEADER: &str = "detente-manifest 2";
+const HEADER: &str = "detente-manifest 3";
 
 /// The folders of a site whose files a build reads.
 const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
@@ -40,6 +41,10 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct Manifest {
     entries: HashMap<String, Entry>,
+    /// Every folder holding a recorded file (the output itself as ""),
+    /// with its modification time: a file added to or removed from a
+    /// folder changes that time, so no folder needs to be read.
+    folders: Vec<(String, u128)>,
     /// The stamp of the inputs of the build that wrote it, if it had one.
     inputs: Option<u64>,
     pages: usize,
@@ -148,6 +153,21 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
     Some((meta.len(), modified))
 }
 
+/// The modification time of the folder at `path`, in nanoseconds.
+fn folder_stamp(path: &Path) -> Option<u128> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_dir() {
+        return None;
+    }
+    Some(
+        meta.modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_nanos(),
+    )
+}
+
 impl Manifest {
     /// Reads the manifest of `output`; an empty one when there is none or
     /// it cannot be trusted.
@@ -167,6 +187,14 @@ impl Manifest {
             }
             if let Some(rest) = line.strip_prefix("pages ") {
                 manifest.pages = rest.parse().unwrap_or(0);
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("folder ") {
+                let (modified, rel) = rest.split_once(' ').unwrap_or((rest, ""));
+                match modified.parse() {
+                    Ok(modified) => manifest.folders.push((rel.to_string(), modified)),
+                    Err(_) => return Manifest::default(),
+                }
                 continue;
             }
             if let Some(rest) = line.strip_prefix("warning\t") {
@@ -202,16 +230,61 @@ impl Manifest {
     /// Whether the output is exactly what a build with these `inputs`
     /// would write: the same stamp, every recorded file untouched, and no
     /// other file in the output (hidden files aside, which builds leave).
+    /// A folder whose time is as recorded gained and lost nothing; only
+    /// one whose time changed is read.
     pub fn up_to_date(&self, output: &Path, inputs: Option<u64>) -> bool {
-        if inputs.is_none() || self.inputs != inputs || self.entries.is_empty() {
+        if inputs.is_none()
+            || self.inputs != inputs
+            || self.entries.is_empty()
+            || self.folders.is_empty()
+        {
             return false;
         }
-        let untouched = self
-            .entries
-            .par_iter()
-            .all(|(rel, e)| stamp(&output.join(rel)) == Some((e.len, e.modified)));
-        let known = |rel: &str| self.entries.contains_key(rel);
-        untouched && crate::output::stale_files(output, &known).is_ok_and(|s| s.is_empty())
+        let untouched =
+            |(rel, e): (&String, &Entry)| stamp(&output.join(rel)) == Some((e.len, e.modified));
+        let known_folders: OnceLock<HashSet<&str>> = OnceLock::new();
+        let unchanged = |(rel, modified): &(String, u128)| {
+            let path = output.join(rel);
+            folder_stamp(&path) == Some(*modified)
+                || self.holds_only_known(&path, rel, || {
+                    known_folders
+                        .get_or_init(|| self.folders.iter().map(|(f, _)| f.as_str()).collect())
+                })
+        };
+        self.entries.par_iter().all(untouched) && self.folders.par_iter().all(unchanged)
+    }
+
+    /// Whether the folder `rel` (at `path`) holds nothing but recorded
+    /// files, recorded folders and hidden entries.
+    fn holds_only_known<'a>(
+        &'a self,
+        path: &Path,
+        rel: &str,
+        folders: impl FnOnce() -> &'a HashSet<&'a str>,
+    ) -> bool {
+        let Ok(entries) = std::fs::read_dir(path) else {
+            return false;
+        };
+        let folders = folders();
+        entries.into_iter().all(|entry| {
+            let Ok(entry) = entry else {
+                return false;
+            };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                return true;
+            }
+            let child = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => folders.contains(child.as_str()),
+                Ok(_) => self.entries.contains_key(&child),
+                Err(_) => false,
+            }
+        })
     }
 
     /// How many files the last build wrote.
@@ -251,6 +324,25 @@ impl Manifest {
         }
         let mut rows: Vec<(String, u64)> = files.collect();
         rows.sort();
+        let mut folders: Vec<&str> = std::iter::once("")
+            .chain(
+                rows.iter()
+                    .flat_map(|(rel, _)| rel.match_indices('/').map(move |(at, _)| &rel[..at])),
+            )
+            .collect();
+        folders.sort_unstable();
+        folders.dedup();
+        let folder_stamps: Vec<Option<u128>> = folders
+            .par_iter()
+            .map(|rel| folder_stamp(&output.join(rel)))
+            .collect();
+        // A folder that cannot be stamped leaves them all out: the output
+        // is then never taken as up to date, though its files still are.
+        if folder_stamps.iter().all(Option::is_some) {
+            for (rel, modified) in folders.iter().zip(folder_stamps.into_iter().flatten()) {
+                let _ = writeln!(text, "folder {modified} {rel}");
+            }
+        }
         let stamps: Vec<Option<(u64, u128)>> = rows
             .par_iter()
             .map(|(rel, _)| stamp(&output.join(rel)))
@@ -365,6 +457,16 @@ mod tests {
         std::fs::remove_file(out.join("stray.txt")).expect("remove");
         std::fs::write(out.join(".hidden"), "x").expect("write");
         assert!(m.up_to_date(&out, Some(42)), "hidden files are the user's");
+        std::fs::write(out.join("a/stray.html"), "x").expect("write");
+        assert!(!m.up_to_date(&out, Some(42)), "a stray file in a folder");
+        std::fs::remove_file(out.join("a/stray.html")).expect("remove");
+        assert!(
+            m.up_to_date(&out, Some(42)),
+            "the folder holds its files only"
+        );
+        std::fs::create_dir(out.join("b")).expect("mkdir");
+        assert!(!m.up_to_date(&out, Some(42)), "a folder no build made");
+        std::fs::remove_dir(out.join("b")).expect("rmdir");
         assert!(m.is_current(&out, "a/index.html", 7));
         assert!(!m.is_current(&out, "a/index.html", 8), "other inputs");
         assert!(!m.is_current(&out, "b/index.html", 7), "unknown file");

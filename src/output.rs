@@ -440,15 +440,9 @@ fn file_equals(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// The files in the output folder `target` that `keep` does not claim, as
-/// `/`-separated relative paths (hidden files aside: builds leave them).
-/// Folders are read on every core; the list is in no particular order.
-pub fn stale_files(target: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Result<Vec<String>> {
-    list_stale(target, target, keep)
-}
-
 /// Lists, as `/`-separated relative paths, the files under `dir` that
-/// `keep` does not claim.
+/// `keep` does not claim (hidden files aside: builds leave them). Folders
+/// are read on every core; the list is in no particular order.
 fn list_stale(
     root: &Path,
     dir: &Path,
