@@ -246,10 +246,14 @@ fn incremental_output_equals_a_full_build() {
     wait_for("role edit", || {
         get(&server.url, PAGE).1.contains("US Secretary of State")
     });
-    std::thread::sleep(Duration::from_millis(300));
-
     let full = dir.path().join("full");
     build(&root, &full, &["--base-url", &server.url]);
+    // The page shows before the server has remade the data files (and a
+    // busy machine may defer them): give the whole tree time to settle.
+    let start = Instant::now();
+    while snapshot(&out) != snapshot(&full) && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert_same_tree(&out, &full, "served vs built");
 }
 
@@ -338,10 +342,14 @@ fn in_place_edits_equal_a_full_build() {
     wait_for("the moved exchange", || {
         get(&server.url, PAGE).1.contains("17–19 June 2023")
     });
-    std::thread::sleep(Duration::from_millis(300));
-
     let full = dir.path().join("full");
     build(&root, &full, &["--base-url", &server.url]);
+    // The page shows before the server has remade the data files (and a
+    // busy machine may defer them): give the whole tree time to settle.
+    let start = Instant::now();
+    while snapshot(&out) != snapshot(&full) && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert_same_tree(&out, &full, "served vs built");
 }
 
