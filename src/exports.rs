@@ -7,6 +7,8 @@
 //! model alone, in a stable order, with no build time in it, so it only
 //! changes when the content does. Returns bytes; writes nothing.
 
+use std::io::{self, Write};
+
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use tera::Value;
@@ -26,12 +28,22 @@ pub struct DataFile {
     pub title: &'static str,
     /// What the file reads of each exchange besides its card.
     pub reads: Reads,
-    build: fn(&Site, &Urls) -> Vec<u8>,
+    write: fn(&Site, &Urls, &mut dyn Write) -> io::Result<()>,
 }
 
 impl DataFile {
+    /// The file's bytes.
     pub fn make(&self, site: &Site, urls: &Urls) -> Vec<u8> {
-        (self.build)(site, urls)
+        let mut out = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = self.write(site, urls, &mut out);
+        out
+    }
+
+    /// Writes the file to `out` as it is made, exchange by exchange: a
+    /// build streams these large files instead of holding them whole.
+    pub fn write(&self, site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()> {
+        (self.write)(site, urls, out)
     }
 }
 
@@ -46,7 +58,7 @@ pub const FILES: &[DataFile] = &[
             body: false,
             sources: true,
         },
-        build: exchanges_json,
+        write: exchanges_json,
     },
     DataFile {
         path: "timeline.json",
@@ -57,7 +69,7 @@ pub const FILES: &[DataFile] = &[
             body: false,
             sources: false,
         },
-        build: timeline_json,
+        write: timeline_json,
     },
     DataFile {
         path: "exchanges.csv",
@@ -68,7 +80,7 @@ pub const FILES: &[DataFile] = &[
             body: false,
             sources: false,
         },
-        build: exchanges_csv,
+        write: exchanges_csv,
     },
     DataFile {
         path: "calendar.ics",
@@ -79,7 +91,7 @@ pub const FILES: &[DataFile] = &[
             body: false,
             sources: false,
         },
-        build: calendar_ics,
+        write: calendar_ics,
     },
 ];
 
@@ -237,7 +249,7 @@ fn json_exchange<'a>(site: &'a Site, urls: &Urls, i: usize) -> JsonExchange<'a> 
     }
 }
 
-fn exchanges_json(site: &Site, urls: &Urls) -> Vec<u8> {
+fn exchanges_json(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()> {
     let doc = JsonSite {
         title: &site.config.title,
         description: &site.config.description,
@@ -245,54 +257,73 @@ fn exchanges_json(site: &Site, urls: &Urls) -> Vec<u8> {
         count: site.exchanges.len(),
         exchanges: JsonExchanges { site, urls },
     };
-    json_bytes(&doc, 2048 * site.exchanges.len())
+    write_json(out, &doc)
 }
 
 /// Pretty JSON in which `<`, `>` and `&` are written as `\u003c` etc.: the
 /// same data once parsed, but no string can close a `<script>` that
-/// inlines the file.
-///
-/// `estimate` is the expected size: the buffer is made that large at once
-/// rather than grown by doubling, and the escapes are made in place.
-fn json_bytes(doc: &impl Serialize, estimate: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(estimate + 4096);
-    // Serializing plain structs of strings into memory cannot fail.
-    let _ = serde_json::to_writer_pretty(&mut out, doc);
-    out.push(b'\n');
-    let unsafe_bytes = memchr::memchr3_iter(b'<', b'>', b'&', &out).count();
-    if unsafe_bytes == 0 {
-        return out;
+/// inlines the file. Streamed through a buffer to `out`.
+fn write_json(out: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
+    let mut safe = ScriptSafe {
+        out: io::BufWriter::with_capacity(64 * 1024, out),
+    };
+    serde_json::to_writer_pretty(&mut safe, doc)?;
+    safe.out.write_all(b"\n")?;
+    safe.out.flush()
+}
+
+/// Writes JSON text through, with `<`, `>` and `&` as `\u` escapes. Those
+/// bytes only occur inside JSON strings, where the escapes mean the same.
+struct ScriptSafe<W: Write> {
+    out: W,
+}
+
+impl<W: Write> Write for ScriptSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = memchr::memchr3(b'<', b'>', b'&', rest) {
+            self.out.write_all(&rest[..at])?;
+            self.out.write_all(match rest[at] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            })?;
+            rest = &rest[at + 1..];
+        }
+        self.out.write_all(rest)?;
+        Ok(buf.len())
     }
-    // Each of those bytes becomes six (`\u003c`): widen the buffer, then
-    // move every byte to its place from the end backwards.
-    let mut read = out.len();
-    out.resize(out.len() + 5 * unsafe_bytes, 0);
-    let mut write = out.len();
-    while let Some(at) = memchr::memrchr3(b'<', b'>', b'&', &out[..read]) {
-        // The run after the byte moves whole, then the byte's escape.
-        let run = read - at - 1;
-        out.copy_within(at + 1..read, write - run);
-        write -= run;
-        let escape: &[u8; 6] = match out[at] {
-            b'<' => b"\\u003c",
-            b'>' => b"\\u003e",
-            _ => b"\\u0026",
-        };
-        write -= escape.len();
-        out[write..write + escape.len()].copy_from_slice(escape);
-        read = at;
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
-    debug_assert_eq!(read, write, "what is left before the first escape stays");
-    out
 }
 
 // ---- timeline.json (TimelineJS3) ----
 
 #[derive(Serialize)]
-struct Timeline {
+struct Timeline<'a> {
     title: Slide,
-    events: Vec<Slide>,
+    events: TimelineEvents<'a>,
     scale: &'static str,
+}
+
+/// The timeline's slides, made one at a time as they are written.
+struct TimelineEvents<'a> {
+    site: &'a Site,
+    urls: &'a Urls,
+}
+
+impl Serialize for TimelineEvents<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (site, urls) = (self.site, self.urls);
+        // Oldest first, the order a timeline reads in.
+        serializer.collect_seq(
+            (0..site.exchanges.len())
+                .rev()
+                .map(|i| slide(site, urls, i)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -361,48 +392,44 @@ fn escape_with(text: &str, f: impl Fn(char) -> Option<&'static str>) -> String {
     out
 }
 
-fn timeline_json(site: &Site, urls: &Urls) -> Vec<u8> {
-    // Oldest first, the order a timeline reads in.
-    let events = site
-        .exchanges
+/// Exchange `i` as a TimelineJS slide.
+fn slide(site: &Site, urls: &Urls, i: usize) -> Slide {
+    let e = &site.exchanges[i];
+    let mut text = String::new();
+    if !e.summary.is_empty() {
+        text.push_str(&format!("<p>{}</p>", html(&e.summary)));
+    }
+    let people: Vec<String> = taking_part(site, e)
         .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, e)| {
-            let mut text = String::new();
-            if !e.summary.is_empty() {
-                text.push_str(&format!("<p>{}</p>", html(&e.summary)));
-            }
-            let people: Vec<String> = taking_part(site, e)
-                .iter()
-                .map(|t| {
-                    if t.role.is_empty() {
-                        html(t.name)
-                    } else {
-                        format!("{} ({})", html(t.name), html(&t.role))
-                    }
-                })
-                .collect();
-            if !people.is_empty() {
-                text.push_str(&format!("<p>{}</p>", people.join(", ")));
-            }
-            text.push_str(&format!(
-                "<p><a href=\"{}\">Read more</a></p>",
-                html(&exchange_url(site, urls, i))
-            ));
-            Slide {
-                start_date: Some(e.date.into()),
-                end_date: e.end_date.filter(|&d| d > e.date).map(TlDate::from),
-                display_date: Some(display_range(e.date, e.end_date)),
-                text: TlText {
-                    headline: html(&e.title),
-                    text,
-                },
-                group: Some(e.format.clone()),
-                unique_id: Some(e.slug.clone()),
+        .map(|t| {
+            if t.role.is_empty() {
+                html(t.name)
+            } else {
+                format!("{} ({})", html(t.name), html(&t.role))
             }
         })
         .collect();
+    if !people.is_empty() {
+        text.push_str(&format!("<p>{}</p>", people.join(", ")));
+    }
+    text.push_str(&format!(
+        "<p><a href=\"{}\">Read more</a></p>",
+        html(&exchange_url(site, urls, i))
+    ));
+    Slide {
+        start_date: Some(e.date.into()),
+        end_date: e.end_date.filter(|&d| d > e.date).map(TlDate::from),
+        display_date: Some(display_range(e.date, e.end_date)),
+        text: TlText {
+            headline: html(&e.title),
+            text,
+        },
+        group: Some(e.format.clone()),
+        unique_id: Some(e.slug.clone()),
+    }
+}
+
+fn timeline_json(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()> {
     let doc = Timeline {
         title: Slide {
             start_date: None,
@@ -415,10 +442,10 @@ fn timeline_json(site: &Site, urls: &Urls) -> Vec<u8> {
             group: None,
             unique_id: None,
         },
-        events,
+        events: TimelineEvents { site, urls },
         scale: "human",
     };
-    json_bytes(&doc, 1024 * site.exchanges.len())
+    write_json(out, &doc)
 }
 
 // ---- exchanges.csv (RFC 4180) ----
@@ -464,7 +491,8 @@ fn csv_row(out: &mut String, fields: &[String]) {
     out.push_str("\r\n");
 }
 
-fn exchanges_csv(site: &Site, urls: &Urls) -> Vec<u8> {
+fn exchanges_csv(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()> {
+    let mut file = io::BufWriter::with_capacity(64 * 1024, file);
     let mut out = String::new();
     csv_row(
         &mut out,
@@ -505,8 +533,11 @@ fn exchanges_csv(site: &Site, urls: &Urls) -> Vec<u8> {
                 exchange_url(site, urls, i),
             ],
         );
+        file.write_all(out.as_bytes())?;
+        out.clear();
     }
-    out.into_bytes()
+    file.write_all(out.as_bytes())?;
+    file.flush()
 }
 
 // ---- calendar.ics (RFC 5545) ----
@@ -557,7 +588,8 @@ fn ics_date(d: NaiveDate) -> String {
     }
 }
 
-fn calendar_ics(site: &Site, urls: &Urls) -> Vec<u8> {
+fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()> {
+    let mut file = io::BufWriter::with_capacity(64 * 1024, file);
     let host = match urls.host() {
         "" => "detente.invalid",
         h => h,
@@ -620,9 +652,12 @@ fn calendar_ics(site: &Site, urls: &Urls) -> Vec<u8> {
         for line in &lines {
             ics_line(&mut out, line);
         }
+        file.write_all(out.as_bytes())?;
+        out.clear();
     }
     ics_line(&mut out, "END:VCALENDAR");
-    out.into_bytes()
+    file.write_all(out.as_bytes())?;
+    file.flush()
 }
 
 #[cfg(test)]
@@ -631,7 +666,9 @@ mod tests {
 
     #[test]
     fn json_cannot_close_a_script() {
-        let bytes = json_bytes(&serde_json::json!({"t": "</script><b>&", "u": "plain"}), 0);
+        let mut bytes = Vec::new();
+        let doc = serde_json::json!({"t": "</script><b>&", "u": "plain"});
+        write_json(&mut bytes, &doc).expect("written");
         let text = String::from_utf8(bytes).expect("utf-8");
         assert!(!text.contains('<') && !text.contains('&'), "{text}");
         let back: serde_json::Value = serde_json::from_str(&text).expect("JSON");

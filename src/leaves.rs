@@ -123,6 +123,15 @@ impl<'a> Leaves<'a> {
         }
     }
 
+    /// Writes `leaf` to `out`. The data files are streamed as they are
+    /// made; the others are small and made whole.
+    pub fn write(&self, leaf: Leaf, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match leaf {
+            Leaf::Export(n) => exports::FILES[n].write(self.site, self.urls, out),
+            _ => out.write_all(&self.make(leaf)),
+        }
+    }
+
     /// The bytes of `leaf`.
     pub fn make(&self, leaf: Leaf) -> Vec<u8> {
         let (site, urls) = (self.site, self.urls);

@@ -138,6 +138,37 @@ impl Writer {
         Ok(())
     }
 
+    /// Records the file `rel` with the bytes `write` produces, streamed to
+    /// the file as they come instead of held whole. Like [`Writer::put`],
+    /// an existing file with the same bytes is left as it was.
+    pub fn put_with(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let rel_path = self.claim(rel)?;
+        let dest = self.staging.join(&rel_path);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io("create the folder", parent, e))?;
+        }
+        let mut file = std::fs::File::create(&dest).map_err(|e| Error::io("write", &dest, e))?;
+        write(&mut file).map_err(|e| Error::io("write", &dest, e))?;
+        drop(file);
+        if !self.fresh && files_equal(&dest, &self.target.join(&rel_path)) {
+            let _ = std::fs::remove_file(&dest);
+            return Ok(());
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        if !self.fresh {
+            self.changed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(rel.to_string());
+        }
+        Ok(())
+    }
+
     /// Records that the existing file `rel` stays as it is: it belongs to
     /// this build, so the commit does not remove it. For files the caller
     /// knows to be up to date without producing their bytes again.
@@ -430,6 +461,34 @@ fn write_file(dest: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(dest, bytes).map_err(|e| Error::io("write", dest, e))
 }
 
+/// Whether the files at `a` and `b` hold the same bytes, read a piece at
+/// a time.
+fn files_equal(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let same_length = match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(ma), Ok(mb)) => ma.is_file() && mb.is_file() && ma.len() == mb.len(),
+        _ => false,
+    };
+    if !same_length {
+        return false;
+    }
+    let (Ok(mut fa), Ok(mut fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    let (mut ba, mut bb) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let Ok(n) = fa.read(&mut ba) else {
+            return false;
+        };
+        if n == 0 {
+            return true;
+        }
+        if fb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+    }
+}
+
 /// Whether the file at `path` holds exactly `bytes`.
 fn file_equals(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::symlink_metadata(path) {
@@ -521,5 +580,37 @@ mod tests {
         assert!(safe_relative("/etc/passwd").is_none());
         assert!(safe_relative("a/../../x").is_none());
         assert!(safe_relative("").is_none());
+    }
+
+    #[test]
+    fn streamed_files_that_did_not_change_are_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("public");
+        let stream = |text: &'static str| {
+            move |w: &mut dyn std::io::Write| w.write_all(text.repeat(30_000).as_bytes())
+        };
+        let writer = Writer::begin(&out).expect("begin");
+        writer.put_with("data/a.json", stream("ab")).expect("a");
+        writer.put_with("b.json", stream("cd")).expect("b");
+        let stats = writer.commit().expect("commit");
+        assert_eq!((stats.files, stats.written), (2, 2));
+        let a = std::fs::read(out.join("data/a.json")).expect("a written");
+        assert_eq!(a, "ab".repeat(30_000).as_bytes());
+
+        // Same bytes for a, one byte off (same length) for b.
+        let writer = Writer::begin(&out).expect("begin");
+        writer.put_with("data/a.json", stream("ab")).expect("a");
+        writer.put_with("b.json", stream("ce")).expect("b");
+        let stats = writer.commit().expect("commit");
+        assert_eq!((stats.files, stats.written, stats.removed), (2, 1, 0));
+        let b = std::fs::read(out.join("b.json")).expect("b");
+        assert_eq!(b, "ce".repeat(30_000).as_bytes());
+
+        // A failing stream fails the build and leaves the output as it was.
+        let writer = Writer::begin(&out).expect("begin");
+        let failed = writer.put_with("b.json", |_| Err(std::io::Error::other("disk full")));
+        assert!(failed.is_err());
+        writer.abort();
+        assert_eq!(std::fs::read(out.join("b.json")).expect("b"), b);
     }
 }

@@ -416,7 +416,7 @@ pub fn write_leaves(
             if is_current(&path, fp) {
                 writer.keep(&path)?;
             } else {
-                writer.put(&path, &leaves.make(leaf))?;
+                writer.put_with(&path, |out| leaves.write(leaf, out))?;
             }
             Ok((path, fp))
         })

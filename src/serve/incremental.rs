@@ -439,9 +439,9 @@ impl Session {
             return Ok(0);
         }
         let writer = Writer::begin_partial(&self.output)?;
-        let failed = dirty
-            .par_iter()
-            .find_map_any(|(leaf, path, _)| writer.put(path, &leaves.make(*leaf)).err());
+        let failed = dirty.par_iter().find_map_any(|(leaf, path, _)| {
+            writer.put_with(path, |out| leaves.write(*leaf, out)).err()
+        });
         if let Some(e) = failed {
             writer.abort();
             return Err(e);
