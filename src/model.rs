@@ -177,7 +177,9 @@ impl Site {
             .filter(|d| drafts || !d.front.draft)
             .map(|d| exchange(d, &official_slugs, &issue_slugs, &officials))
             .collect();
-        exchanges.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        // Newest first, then by slug. The keys are sorted, then each
+        // exchange (a large struct) moved once, not at every merge step.
+        exchanges.sort_by_cached_key(|e| (std::cmp::Reverse(e.date), e.slug.clone()));
         let exchange_slugs = slug_index(exchanges.iter().map(|e| e.slug.as_str()));
 
         let mut by_official = vec![Vec::new(); officials.len()];
