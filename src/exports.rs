@@ -264,12 +264,15 @@ fn exchanges_json(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<(
 /// same data once parsed, but no string can close a `<script>` that
 /// inlines the file. Streamed through a buffer to `out`.
 fn write_json(out: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
-    let mut safe = ScriptSafe {
+    // serde_json writes token by token: those small writes are gathered
+    // first, then escaped a buffer at a time, then gathered for the file.
+    let safe = ScriptSafe {
         out: io::BufWriter::with_capacity(64 * 1024, out),
     };
-    serde_json::to_writer_pretty(&mut safe, doc)?;
-    safe.out.write_all(b"\n")?;
-    safe.out.flush()
+    let mut tokens = io::BufWriter::with_capacity(64 * 1024, safe);
+    serde_json::to_writer_pretty(&mut tokens, doc)?;
+    tokens.write_all(b"\n")?;
+    tokens.flush()
 }
 
 /// Writes JSON text through, with `<`, `>` and `&` as `\u` escapes. Those
