@@ -149,20 +149,28 @@ struct JsonSite<'a> {
     description: &'a str,
     url: String,
     count: usize,
-    exchanges: JsonExchanges<'a>,
+    exchanges: PerExchange<'a, JsonExchange<'a>>,
 }
 
-/// Every exchange, each made as it is written out rather than all held
-/// at once (the file is the largest the build writes).
-struct JsonExchanges<'a> {
+/// One item per exchange, each made as it is written out rather than all
+/// held at once (these files are the largest a build writes): newest
+/// first, or oldest first.
+struct PerExchange<'a, T> {
     site: &'a Site,
     urls: &'a Urls,
+    oldest_first: bool,
+    item: fn(&'a Site, &'a Urls, usize) -> T,
 }
 
-impl Serialize for JsonExchanges<'_> {
+impl<T: Serialize> Serialize for PerExchange<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (site, urls) = (self.site, self.urls);
-        serializer.collect_seq((0..site.exchanges.len()).map(|i| json_exchange(site, urls, i)))
+        let (site, urls, item) = (self.site, self.urls, self.item);
+        let newest_first = 0..site.exchanges.len();
+        if self.oldest_first {
+            serializer.collect_seq(newest_first.rev().map(|i| item(site, urls, i)))
+        } else {
+            serializer.collect_seq(newest_first.map(|i| item(site, urls, i)))
+        }
     }
 }
 
@@ -255,7 +263,12 @@ fn exchanges_json(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<(
         description: &site.config.description,
         url: urls.absolute(""),
         count: site.exchanges.len(),
-        exchanges: JsonExchanges { site, urls },
+        exchanges: PerExchange {
+            site,
+            urls,
+            oldest_first: false,
+            item: json_exchange,
+        },
     };
     write_json(out, &doc)
 }
@@ -307,26 +320,9 @@ impl<W: Write> Write for ScriptSafe<W> {
 #[derive(Serialize)]
 struct Timeline<'a> {
     title: Slide,
-    events: TimelineEvents<'a>,
+    /// Oldest first, the order a timeline reads in.
+    events: PerExchange<'a, Slide>,
     scale: &'static str,
-}
-
-/// The timeline's slides, made one at a time as they are written.
-struct TimelineEvents<'a> {
-    site: &'a Site,
-    urls: &'a Urls,
-}
-
-impl Serialize for TimelineEvents<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (site, urls) = (self.site, self.urls);
-        // Oldest first, the order a timeline reads in.
-        serializer.collect_seq(
-            (0..site.exchanges.len())
-                .rev()
-                .map(|i| slide(site, urls, i)),
-        )
-    }
 }
 
 #[derive(Serialize)]
@@ -445,7 +441,12 @@ fn timeline_json(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()
             group: None,
             unique_id: None,
         },
-        events: TimelineEvents { site, urls },
+        events: PerExchange {
+            site,
+            urls,
+            oldest_first: true,
+            item: slide,
+        },
         scale: "human",
     };
     write_json(out, &doc)

@@ -127,14 +127,9 @@ impl Writer {
             return Ok(());
         }
         let dest = self.staging.join(&rel_path);
-        write_file(&dest, bytes)?;
-        self.written.fetch_add(1, Ordering::Relaxed);
-        if !self.fresh {
-            self.changed
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(rel.to_string());
-        }
+        create_parent(&dest)?;
+        std::fs::write(&dest, bytes).map_err(|e| Error::io("write", &dest, e))?;
+        self.note_written(rel);
         Ok(())
     }
 
@@ -148,10 +143,7 @@ impl Writer {
     ) -> Result<()> {
         let rel_path = self.claim(rel)?;
         let dest = self.staging.join(&rel_path);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::io("create the folder", parent, e))?;
-        }
+        create_parent(&dest)?;
         let mut file = std::fs::File::create(&dest).map_err(|e| Error::io("write", &dest, e))?;
         write(&mut file).map_err(|e| Error::io("write", &dest, e))?;
         drop(file);
@@ -159,6 +151,12 @@ impl Writer {
             let _ = std::fs::remove_file(&dest);
             return Ok(());
         }
+        self.note_written(rel);
+        Ok(())
+    }
+
+    /// Counts `rel` as written, and as changed when the output had files.
+    fn note_written(&self, rel: &str) {
         self.written.fetch_add(1, Ordering::Relaxed);
         if !self.fresh {
             self.changed
@@ -166,7 +164,6 @@ impl Writer {
                 .unwrap_or_else(|p| p.into_inner())
                 .push(rel.to_string());
         }
-        Ok(())
     }
 
     /// Records that the existing file `rel` stays as it is: it belongs to
@@ -454,11 +451,14 @@ impl<'a> Transaction<'a> {
     }
 }
 
-fn write_file(dest: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
+/// Creates the folders above `dest`.
+fn create_parent(dest: &Path) -> Result<()> {
+    match dest.parent() {
+        Some(parent) => {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))
+        }
+        None => Ok(()),
     }
-    std::fs::write(dest, bytes).map_err(|e| Error::io("write", dest, e))
 }
 
 /// Whether the files at `a` and `b` hold the same bytes, read a piece at
