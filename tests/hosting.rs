@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use common::{build, copy_dir, detente, repo};
+use common::{assert_same_tree, build, copy_dir, detente, repo, snapshot};
 
 const BASE: &str = "https://example.org/";
 const SUB: &str = "https://example.org/timeline/";
@@ -19,28 +19,6 @@ fn copy_site(to: &Path) {
     for dir in ["content", "templates", "static"] {
         copy_dir(&repo().join(dir), &to.join(dir));
     }
-}
-
-/// Every file of a tree: relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).expect("read dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .expect("under root")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).expect("read"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 fn text(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
@@ -305,7 +283,7 @@ fn check_build(root: &Path, mode: Mode) -> usize {
     let out = tempfile::tempdir().expect("tempdir");
     let out = out.path().join("public");
     build(root, &out, &mode.args());
-    let files = tree(&out);
+    let files = snapshot(&out);
     let pages: BTreeMap<String, Html> = files
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
@@ -447,7 +425,7 @@ fn paginated_lists_link_every_page_in_every_mode() {
     }
     let out = site.path().join("public");
     build(site.path(), &out, &["--file-urls"]);
-    let files = tree(&out);
+    let files = snapshot(&out);
     // 14 exchanges, 3 a page: 5 pages, page 2..5 under page/N/.
     for n in 2..=5 {
         assert!(
@@ -506,7 +484,7 @@ fn built() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("public");
     build(&repo(), &out, &[]);
-    let files = tree(&out);
+    let files = snapshot(&out);
     (dir, files)
 }
 
@@ -886,15 +864,8 @@ fn two_builds_are_byte_identical() {
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     build(&repo(), &a, &[]);
     build(&repo(), &b, &[]);
-    let (ta, tb) = (tree(&a), tree(&b));
-    assert_eq!(
-        ta.keys().collect::<Vec<_>>(),
-        tb.keys().collect::<Vec<_>>(),
-        "same files"
-    );
-    for (path, bytes) in &ta {
-        assert!(tb[path] == *bytes, "{path} differs between builds");
-    }
+    assert_same_tree(&b, &a, "two builds");
+    let ta = snapshot(&a);
     // Besides pages and static files: 27 feeds, sitemap, robots, 4 data
     // files, and a hashed copy of each stylesheet and script.
     let feeds = ta.keys().filter(|p| p.ends_with("feed.xml")).count();
@@ -923,7 +894,7 @@ fn two_builds_are_byte_identical() {
 }
 
 fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
-    tree(dir)
+    snapshot(dir)
         .keys()
         .map(|p| {
             let m = std::fs::metadata(dir.join(p)).expect("stat");
@@ -935,7 +906,7 @@ fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
 /// Sets every file's mtime to a time long past, so rewrites show.
 fn age(dir: &Path) -> SystemTime {
     let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
-    for p in tree(dir).keys() {
+    for p in snapshot(dir).keys() {
         let f = std::fs::File::options()
             .write(true)
             .open(dir.join(p))
@@ -951,10 +922,10 @@ fn rebuild_changes(
     site: &Path,
     out: &Path,
 ) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
-    let before = tree(out);
+    let before = snapshot(out);
     let old = age(out);
     build(site, out, &[]);
-    let after = tree(out);
+    let after = snapshot(out);
     let times = mtimes(out);
     let changed: BTreeSet<String> = after
         .iter()
@@ -1027,7 +998,10 @@ fn editing_one_exchange_rewrites_only_the_files_that_show_it() {
     assert_eq!(hashed(&added), 1, "{added:?}");
     assert_eq!(hashed(&removed), 1, "{removed:?}");
     assert!(changed.contains("style.css"));
-    let pages = tree(&out).keys().filter(|p| p.ends_with(".html")).count();
+    let pages = snapshot(&out)
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .count();
     assert_eq!(
         changed.iter().filter(|p| p.ends_with(".html")).count(),
         pages

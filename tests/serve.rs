@@ -75,6 +75,19 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Asserts that the served tree `out` of the site at `root` ends up byte
+/// for byte what `detente build` writes into `full` for the served URL.
+/// The page shows before the server has remade the data files (and a busy
+/// machine may defer them): the tree is given time to settle first.
+fn assert_serves_a_full_build(root: &Path, out: &Path, full: &Path, url: &str) {
+    build(root, full, &["--base-url", url]);
+    let start = Instant::now();
+    while snapshot(out) != snapshot(full) && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_same_tree(out, full, "served vs built");
+}
+
 const EX: &str = "content/exchanges/2023-06-18-blinken-qin-beijing.md";
 const PAGE: &str = "/exchanges/2023-06-18-blinken-qin-beijing/";
 
@@ -246,15 +259,7 @@ fn incremental_output_equals_a_full_build() {
     wait_for("role edit", || {
         get(&server.url, PAGE).1.contains("US Secretary of State")
     });
-    let full = dir.path().join("full");
-    build(&root, &full, &["--base-url", &server.url]);
-    // The page shows before the server has remade the data files (and a
-    // busy machine may defer them): give the whole tree time to settle.
-    let start = Instant::now();
-    while snapshot(&out) != snapshot(&full) && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_same_tree(&out, &full, "served vs built");
+    assert_serves_a_full_build(&root, &out, &dir.path().join("full"), &server.url);
 }
 
 /// Edits that keep an exchange in its place in the timeline are applied
@@ -342,15 +347,7 @@ fn in_place_edits_equal_a_full_build() {
     wait_for("the moved exchange", || {
         get(&server.url, PAGE).1.contains("17–19 June 2023")
     });
-    let full = dir.path().join("full");
-    build(&root, &full, &["--base-url", &server.url]);
-    // The page shows before the server has remade the data files (and a
-    // busy machine may defer them): give the whole tree time to settle.
-    let start = Instant::now();
-    while snapshot(&out) != snapshot(&full) && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_same_tree(&out, &full, "served vs built");
+    assert_serves_a_full_build(&root, &out, &dir.path().join("full"), &server.url);
 }
 
 /// Warnings are printed as a build prints them, once when they appear,

@@ -559,6 +559,29 @@ mod tests {
     }
 
     #[test]
+    fn each_chart_height_gets_its_own_axis_and_other_spans_are_drawn_afresh() {
+        let span = Span {
+            first_year: 2021,
+            last_year: 2023,
+        };
+        let axes = Axes {
+            span: Some(span),
+            drawn: Default::default(),
+        };
+        let (low, high) = (LANE_H + 14.0, 3.0 * LANE_H + 14.0);
+        assert_eq!(axes.get(&span, 1, low), axis(&span, low));
+        assert_eq!(axes.get(&span, 3, high), axis(&span, high));
+        assert_ne!(axes.get(&span, 1, low), axes.get(&span, 3, high));
+        // Kept: asked again, the first drawing comes back.
+        assert!(matches!(axes.get(&span, 1, low), Cow::Borrowed(_)));
+        let other = Span {
+            first_year: 2000,
+            last_year: 2023,
+        };
+        assert_eq!(axes.get(&other, 1, low), axis(&other, low));
+    }
+
+    #[test]
     fn year_labels_thin_out_on_long_spans() {
         assert_eq!(label_steps(3), (1, 1));
         let (narrow, wide) = label_steps(40);
