@@ -32,8 +32,11 @@ impl LineCol {
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&before[line_start..])
-            .chars()
+        // Characters, not bytes: count every byte that does not continue
+        // a UTF-8 sequence.
+        let column = before[line_start..]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
             .count()
             + 1;
         LineCol { line, column }

@@ -335,7 +335,14 @@ pub fn list_entries(root: &Path, kind: Kind) -> (Vec<(String, PathBuf)>, Vec<Dia
             continue;
         };
         let rel = dir.join(name);
-        if root.join(&rel).is_dir() {
+        // The listing tells the type without a lookup; only a link must be
+        // followed to learn what it points to.
+        let is_dir = match entry.file_type() {
+            Ok(t) if t.is_symlink() => root.join(&rel).is_dir(),
+            Ok(t) => t.is_dir(),
+            Err(_) => root.join(&rel).is_dir(),
+        };
+        if is_dir {
             problems.push(
                 Diagnostic::error(
                     &rel,
@@ -411,7 +418,15 @@ fn is_blank_toml(text: &str) -> bool {
 /// Only regular files are read (a named pipe or device would block or
 /// never end); the size is checked before a single byte is read.
 pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| cannot_read(rel, &e))?;
+    use std::io::Read;
+    // Open first and ask the open file what it is: one path lookup, not
+    // two. Without blocking: opening a named pipe would wait for a writer.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(|e| cannot_read(rel, &e))?;
+    let meta = file.metadata().map_err(|e| cannot_read(rel, &e))?;
     if !meta.is_file() {
         let what = if meta.is_dir() {
             "this is a folder, not a text file"
@@ -428,10 +443,8 @@ pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // Read at most one byte more than the limit: the file may have grown
     // since `metadata`, and must not be read whole if it did.
-    std::fs::File::open(path)
-        .and_then(|f| {
-            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
-        })
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| cannot_read(rel, &e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(rel, bytes.len() as u64));
