@@ -273,46 +273,17 @@ fn exchanges_json(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<(
     write_json(out, &doc)
 }
 
-/// Pretty JSON in which `<`, `>` and `&` are written as `\u003c` etc.: the
-/// same data once parsed, but no string can close a `<script>` that
-/// inlines the file. Streamed through a buffer to `out`.
+/// Pretty JSON, [script-safe](crate::script_safe): the same data once
+/// parsed, but no string can close a `<script>` that inlines the file.
+/// Streamed through a buffer to `out`.
 fn write_json(out: &mut dyn Write, doc: &impl Serialize) -> io::Result<()> {
     // serde_json writes token by token: those small writes are gathered
     // first, then escaped a buffer at a time, then gathered for the file.
-    let safe = ScriptSafe {
-        out: io::BufWriter::with_capacity(64 * 1024, out),
-    };
+    let safe = crate::script_safe::Writer::new(io::BufWriter::with_capacity(64 * 1024, out));
     let mut tokens = io::BufWriter::with_capacity(64 * 1024, safe);
     serde_json::to_writer_pretty(&mut tokens, doc)?;
     tokens.write_all(b"\n")?;
     tokens.flush()
-}
-
-/// Writes JSON text through, with `<`, `>` and `&` as `\u` escapes. Those
-/// bytes only occur inside JSON strings, where the escapes mean the same.
-struct ScriptSafe<W: Write> {
-    out: W,
-}
-
-impl<W: Write> Write for ScriptSafe<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(at) = memchr::memchr3(b'<', b'>', b'&', rest) {
-            self.out.write_all(&rest[..at])?;
-            self.out.write_all(match rest[at] {
-                b'<' => b"\\u003c",
-                b'>' => b"\\u003e",
-                _ => b"\\u0026",
-            })?;
-            rest = &rest[at + 1..];
-        }
-        self.out.write_all(rest)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
 }
 
 // ---- timeline.json (TimelineJS3) ----

@@ -27,6 +27,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod script_safe;
 pub mod serve;
 pub mod sitemap;
 pub mod statics;

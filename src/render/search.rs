@@ -107,13 +107,10 @@ pub fn index_js(site: &Site, style: UrlStyle) -> Vec<u8> {
             .collect(),
     };
     // JSON is valid JavaScript; this file is loaded by a script element,
-    // never parsed as HTML. `<`, `>` and `&` are still written as \u escapes
-    // (they only occur inside strings, and read back the same), so that no
-    // title can ever close a script or open a tag, wherever the index ends up.
-    let json = serde_json::to_string(&index)
-        .unwrap_or_else(|_| "null".to_string())
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
+    // never parsed as HTML. It is still script-safe, so that no title can
+    // ever close a script or open a tag, wherever the index ends up.
+    let json = crate::script_safe::string(
+        serde_json::to_string(&index).unwrap_or_else(|_| "null".to_string()),
+    );
     format!("window.{GLOBAL} = {json};\n").into_bytes()
 }
