@@ -144,13 +144,12 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
     if !meta.is_file() {
         return None;
     }
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    Some((meta.len(), modified))
+    Some((meta.len(), nanos(meta.modified().ok()?)?))
+}
+
+/// A time as nanoseconds since 1970.
+fn nanos(time: SystemTime) -> Option<u128> {
+    Some(time.duration_since(UNIX_EPOCH).ok()?.as_nanos())
 }
 
 /// The modification time of the folder at `path`, in nanoseconds.
@@ -159,13 +158,7 @@ fn folder_stamp(path: &Path) -> Option<u128> {
     if !meta.is_dir() {
         return None;
     }
-    Some(
-        meta.modified()
-            .ok()?
-            .duration_since(UNIX_EPOCH)
-            .ok()?
-            .as_nanos(),
-    )
+    nanos(meta.modified().ok()?)
 }
 
 impl Manifest {
@@ -310,9 +303,15 @@ impl Manifest {
         })
     }
 
-    /// Records the files of a finished build (stamped as they are now on
-    /// disk) and saves the manifest. A failure to save only costs speed.
-    pub fn save(output: &Path, record: Record, files: impl Iterator<Item = (String, u64)>) {
+    /// Records the files of a finished build and saves the manifest. A
+    /// file is stamped as `written` says (taken when it was written), or
+    /// else as it is now on disk. A failure to save only costs speed.
+    pub fn save(
+        output: &Path,
+        record: Record,
+        files: impl Iterator<Item = (String, u64)>,
+        written: &crate::output::Stamps,
+    ) {
         let mut text = String::from(HEADER);
         text.push('\n');
         if let Some(inputs) = record.inputs {
@@ -345,7 +344,10 @@ impl Manifest {
         }
         let stamps: Vec<Option<(u64, u128)>> = rows
             .par_iter()
-            .map(|(rel, _)| stamp(&output.join(rel)))
+            .map(|(rel, _)| match written.get(rel) {
+                Some(&(len, modified)) => Some((len, nanos(modified)?)),
+                None => stamp(&output.join(rel)),
+            })
             .collect();
         for ((rel, fingerprint), stamp) in rows.iter().zip(stamps) {
             if let Some((len, modified)) = stamp {
@@ -442,6 +444,7 @@ mod tests {
             &out,
             record,
             [("a/index.html".to_string(), 7u64)].into_iter(),
+            &Default::default(),
         );
         let m = Manifest::load(&out);
         assert_eq!(m.warnings(), std::slice::from_ref(&warning));

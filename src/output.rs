@@ -10,7 +10,7 @@
 //! removes is first moved aside, and moved back if a later step fails.
 //! This module knows nothing of pages; it is handed paths and bytes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,6 +19,11 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::interrupt;
+
+/// The size and modification time of each file a writer wrote, as its
+/// open file told them right after writing (no path lookups): a file
+/// keeps both when the commit moves it into place.
+pub type Stamps = HashMap<String, (u64, std::time::SystemTime)>;
 
 /// What a commit did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,6 +51,7 @@ pub struct Writer {
     folders: Mutex<HashSet<String>>,
     changed: Mutex<Vec<String>>,
     written: AtomicUsize,
+    stamps: Mutex<Stamps>,
 }
 
 impl Writer {
@@ -112,6 +118,7 @@ impl Writer {
             folders: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
+            stamps: Mutex::new(HashMap::new()),
         })
     }
 
@@ -128,8 +135,9 @@ impl Writer {
         }
         let dest = self.staging.join(&rel_path);
         create_parent(&dest)?;
-        std::fs::write(&dest, bytes).map_err(|e| Error::io("write", &dest, e))?;
-        self.note_written(rel);
+        let mut file = std::fs::File::create(&dest).map_err(|e| Error::io("write", &dest, e))?;
+        std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io("write", &dest, e))?;
+        self.note_written(rel, &file);
         Ok(())
     }
 
@@ -146,18 +154,25 @@ impl Writer {
         create_parent(&dest)?;
         let mut file = std::fs::File::create(&dest).map_err(|e| Error::io("write", &dest, e))?;
         write(&mut file).map_err(|e| Error::io("write", &dest, e))?;
-        drop(file);
         if !self.fresh && files_equal(&dest, &self.target.join(&rel_path)) {
+            drop(file);
             let _ = std::fs::remove_file(&dest);
             return Ok(());
         }
-        self.note_written(rel);
+        self.note_written(rel, &file);
         Ok(())
     }
 
-    /// Counts `rel` as written, and as changed when the output had files.
-    fn note_written(&self, rel: &str) {
+    /// Counts `rel` as written, and as changed when the output had files;
+    /// stamps it from `file`, just written.
+    fn note_written(&self, rel: &str, file: &std::fs::File) {
         self.written.fetch_add(1, Ordering::Relaxed);
+        if let Ok(modified) = file.metadata().and_then(|m| Ok((m.len(), m.modified()?))) {
+            self.stamps
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(rel.to_string(), modified);
+        }
         if !self.fresh {
             self.changed
                 .lock()
@@ -231,6 +246,11 @@ impl Writer {
                 .unwrap_or_else(|p| p.into_inner())
                 .push(rel.to_string());
         }
+    }
+
+    /// The stamps of the files written so far (see [`Stamps`]), taken out.
+    pub fn take_stamps(&self) -> Stamps {
+        std::mem::take(&mut *self.stamps.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Throws away everything staged; the target is left as it was.
@@ -612,5 +632,38 @@ mod tests {
         assert!(failed.is_err());
         writer.abort();
         assert_eq!(std::fs::read(out.join("b.json")).expect("b"), b);
+    }
+
+    #[test]
+    fn stamps_of_written_files_match_the_files_in_place() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("public");
+        // Into a new output (renamed whole), then into an existing one
+        // (moved file by file), where an unchanged file is not stamped.
+        for (round, body) in [(0, "first"), (1, "second")] {
+            let writer = Writer::begin(&out).expect("begin");
+            writer.put("a/index.html", body.as_bytes()).expect("a");
+            writer.put("same.txt", b"same").expect("same");
+            writer
+                .put_with("data.json", |w| w.write_all(body.as_bytes()))
+                .expect("data");
+            let stamps = writer.take_stamps();
+            writer.commit().expect("commit");
+            let mut stamped: Vec<&str> = stamps.keys().map(String::as_str).collect();
+            stamped.sort_unstable();
+            let expected = if round == 0 {
+                vec!["a/index.html", "data.json", "same.txt"]
+            } else {
+                vec!["a/index.html", "data.json"]
+            };
+            assert_eq!(stamped, expected, "round {round}");
+            for (rel, (len, modified)) in &stamps {
+                let meta = std::fs::metadata(out.join(rel)).expect("in place");
+                assert_eq!(
+                    (meta.len(), meta.modified().expect("time")),
+                    (*len, *modified)
+                );
+            }
+        }
     }
 }

@@ -297,6 +297,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     })();
     match result {
         Ok(data_files) => {
+            let written = writer.take_stamps();
             let stats = writer.commit()?;
             watch.lap("commit the output");
             let record = manifest::Record {
@@ -315,6 +316,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
                     .map(|(_, file, fp)| (file.clone(), *fp))
                     .chain(data_files)
                     .chain(statics),
+                &written,
             );
             watch.lap("save the manifest");
             Ok(Report {
