@@ -164,7 +164,13 @@ pub struct Doc<F> {
     pub front: F,
     /// The Markdown body, with CRLF turned into LF (shared, cheap to clone).
     pub body: Arc<str>,
+    /// The size and modification time the file had when it was read
+    /// (none for a text not read from a file).
+    pub stamp: Option<Stamp>,
 }
+
+/// A file's size and modification time.
+pub type Stamp = (u64, std::time::SystemTime);
 
 impl<F> Doc<F> {
     /// The file line:column of a span inside the front matter.
@@ -204,6 +210,21 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let officials = read_kind(root, Kind::Official, OFFICIAL_KEYS, &mut problems);
     let issues = read_kind(root, Kind::Issue, ISSUE_KEYS, &mut problems);
     Loaded::assemble(load_config(root), problems, exchanges, officials, issues)
+}
+
+impl Loaded {
+    /// The stamps of the entries as they were read, by path relative to
+    /// the site root (`content/exchanges/…md`).
+    pub fn stamps(&self) -> std::collections::HashMap<String, Stamp> {
+        fn of<F>(docs: &[Doc<F>]) -> impl Iterator<Item = (String, Stamp)> + '_ {
+            docs.iter()
+                .filter_map(|d| Some((d.path.to_string_lossy().into_owned(), d.stamp?)))
+        }
+        of(&self.exchanges)
+            .chain(of(&self.officials))
+            .chain(of(&self.issues))
+            .collect()
+    }
 }
 
 /// An entry as read: parsed, or the problem that stopped it.
@@ -365,8 +386,10 @@ pub fn parse_doc<F: DeserializeOwned>(
     rel: &Path,
     keys: &[&str],
 ) -> Result<Doc<F>, Diagnostic> {
-    let text = read_text(&root.join(rel), rel)?;
-    parse_text(slug, rel, &text, keys)
+    let (text, stamp) = read_stamped(&root.join(rel), rel)?;
+    let mut doc = parse_text(slug, rel, &text, keys)?;
+    doc.stamp = stamp;
+    Ok(doc)
 }
 
 /// Parses an entry from its text; `rel` only names it in messages.
@@ -403,6 +426,7 @@ pub fn parse_text<F: DeserializeOwned>(
         } else {
             Arc::from(split.body)
         },
+        stamp: None,
     })
 }
 
@@ -418,6 +442,11 @@ fn is_blank_toml(text: &str) -> bool {
 /// Only regular files are read (a named pipe or device would block or
 /// never end); the size is checked before a single byte is read.
 pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    read_stamped(path, rel).map(|(text, _)| text)
+}
+
+/// [`read_text`], with the file's size and time as it was read.
+fn read_stamped(path: &Path, rel: &Path) -> Result<(String, Option<Stamp>), Diagnostic> {
     use std::io::Read;
     // Open first and ask the open file what it is: one path lookup, not
     // two. Without blocking: opening a named pipe would wait for a writer.
@@ -449,7 +478,8 @@ pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(rel, bytes.len() as u64));
     }
-    decode(bytes, rel)
+    let stamp = meta.modified().ok().map(|m| (meta.len(), m));
+    Ok((decode(bytes, rel)?, stamp))
 }
 
 /// The bytes of a file as UTF-8 text, or a diagnostic placed at the first

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHasher;
 
 use crate::error::{Diagnostic, LineCol, Severity};
+use crate::load::Stamp;
 
 const HEADER: &str = "detente-manifest 3";
 
@@ -65,8 +66,10 @@ pub struct Record<'a> {
 /// static/, the program's own file (its built-in templates and styles),
 /// and `options` (a fingerprint of the build's options). `None` when
 /// something cannot be stamped (an unreadable entry, a link to a folder):
-/// such a site is always built.
-pub fn inputs(root: &Path, options: u64) -> Option<u64> {
+/// such a site is always built. A file in `read` (by its path relative
+/// to the root) is stamped as given there: a build that has read the
+/// entries already has their stamps, taken as it read them.
+pub fn inputs(root: &Path, options: u64, read: &HashMap<String, Stamp>) -> Option<u64> {
     let mut h = FxHasher::default();
     options.hash(&mut h);
     std::fs::canonicalize(root).ok()?.hash(&mut h);
@@ -76,7 +79,7 @@ pub fn inputs(root: &Path, options: u64) -> Option<u64> {
         let path = root.join(dir);
         dir.hash(&mut h);
         match std::fs::symlink_metadata(&path) {
-            Ok(m) if m.is_dir() => stamp_tree(&mut h, &path, dir)?,
+            Ok(m) if m.is_dir() => stamp_tree(&mut h, &path, dir, read)?,
             Ok(_) => return None,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => "absent".hash(&mut h),
             Err(_) => return None,
@@ -87,12 +90,20 @@ pub fn inputs(root: &Path, options: u64) -> Option<u64> {
 
 /// Hashes the name, size and time of every file under `dir`, in name
 /// order. The names are listed first, then stamped on every core.
-fn stamp_tree(h: &mut FxHasher, dir: &Path, rel: &str) -> Option<()> {
+fn stamp_tree(
+    h: &mut FxHasher,
+    dir: &Path,
+    rel: &str,
+    read: &HashMap<String, Stamp>,
+) -> Option<()> {
     let mut files = Vec::new();
     list_tree(dir, rel, &mut files)?;
-    let stamps: Option<Vec<(u64, SystemTime)>> = files
+    let stamps: Option<Vec<Stamp>> = files
         .par_iter()
-        .map(|(path, _)| {
+        .map(|(path, child)| {
+            if let Some(&stamp) = read.get(child) {
+                return Some(stamp);
+            }
             // A link is stamped by what it points to; a link to a folder
             // could hide changes (or loop): give up.
             let meta = std::fs::metadata(path).ok()?;

@@ -4,6 +4,7 @@
 //! its own module; this one only passes results along and decides when to
 //! stop (any error stops before a single file of the output changes).
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -146,11 +147,18 @@ fn prepare_timed(
     base_url: Option<&str>,
     lap: &mut dyn FnMut(&'static str),
 ) -> Result<(Site, Vec<Diagnostic>)> {
-    let loaded = match load::load(root) {
-        Ok(l) => l,
-        Err(diagnostics) => return Err(Error::Site(diagnostics)),
-    };
+    let loaded = load::load(root).map_err(Error::Site)?;
     lap("read and parse the content");
+    prepare_loaded(loaded, drafts, base_url, lap)
+}
+
+/// Models and validates a site already read.
+fn prepare_loaded(
+    loaded: load::Loaded,
+    drafts: bool,
+    base_url: Option<&str>,
+    lap: &mut dyn FnMut(&'static str),
+) -> Result<(Site, Vec<Diagnostic>)> {
     let mut site = Site::build(loaded, drafts);
     if let Some(url) = base_url {
         site.config.base_url = crate::config::normalize_base_url(url);
@@ -195,11 +203,22 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
     let mut watch = Stopwatch::start();
     check_output_location(&opts.root, &opts.output)?;
-    // Stamped before anything is read: an edit made during the build
-    // makes the next one build again.
-    let inputs = manifest::inputs(&opts.root, opts.key());
-    let manifest = Manifest::load(&opts.output);
-    let up_to_date = manifest.up_to_date(&opts.output, inputs);
+    // The sources are stamped before they are read: an edit made during
+    // the build makes the next one build again. With a manifest and an
+    // output, all of them now, to learn whether the output is up to date.
+    // Otherwise the build cannot be skipped: the entries are stamped as
+    // they are read (from the open file), the rest of the sources right
+    // after.
+    let exists = opts.output.is_dir();
+    let manifest = if exists {
+        Manifest::load(&opts.output)
+    } else {
+        Manifest::default()
+    };
+    let no_stamps = HashMap::new();
+    let early = (exists && manifest.files() > 0)
+        .then(|| manifest::inputs(&opts.root, opts.key(), &no_stamps));
+    let up_to_date = early.is_some_and(|inputs| manifest.up_to_date(&opts.output, inputs));
     watch.lap("stamp the sources, read the manifest");
     if up_to_date {
         return Ok(Report {
@@ -216,8 +235,14 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             timings: watch.laps,
         });
     }
-    let (site, warnings) = prepare_timed(
-        &opts.root,
+    let loaded = load::load(&opts.root).map_err(Error::Site)?;
+    let inputs = match early {
+        Some(inputs) => inputs,
+        None => manifest::inputs(&opts.root, opts.key(), &loaded.stamps()),
+    };
+    watch.lap("read and parse the content");
+    let (site, warnings) = prepare_loaded(
+        loaded,
         opts.drafts,
         opts.base_url.as_deref(),
         &mut |stage| watch.lap(stage),

@@ -156,14 +156,17 @@ fn unchanged_sources_skip_the_whole_build() {
     assert_eq!(stderr(&again), stderr(&first), "the same warnings again");
 
     // Another option, a touched output file, a stray file in the output,
-    // a deleted output file, a new source file: each builds, and the
-    // build after it is up to date again.
+    // a deleted output file, a new source file, an edited entry, the
+    // output removed (its manifest stays beside it): each builds, and
+    // the build after it is up to date again.
     let changes = [
         "--drafts",
         "a page edited by hand",
         "a stray file",
         "a deleted page",
         "a new static file",
+        "an edited exchange",
+        "the output removed",
     ];
     for what in changes {
         match what {
@@ -175,6 +178,12 @@ fn unchanged_sources_skip_the_whole_build() {
                 std::fs::remove_file(out.join("officials/index.html")).expect("remove")
             }
             "a new static file" => write_files(&root, &[("static/extra.txt", "extra")]),
+            "an edited exchange" => {
+                let file = root.join("content/exchanges/2021-03-01-early.md");
+                let text = std::fs::read_to_string(&file).expect("read");
+                std::fs::write(&file, text.replace("A call.", "A long call.")).expect("write")
+            }
+            "the output removed" => std::fs::remove_dir_all(&out).expect("remove"),
             _ => {}
         }
         let extra: &[&str] = if what == "--drafts" {
