@@ -200,6 +200,8 @@ pub struct Loaded {
     /// so that references to them are not reported a second time.
     pub unreadable: Vec<(Kind, String)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The stamp of site.toml as it was read.
+    pub config_stamp: Option<Stamp>,
 }
 
 /// Reads the whole site under `root`. Problems become diagnostics; the
@@ -209,20 +211,25 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let exchanges = read_kind(root, Kind::Exchange, EXCHANGE_KEYS, &mut problems);
     let officials = read_kind(root, Kind::Official, OFFICIAL_KEYS, &mut problems);
     let issues = read_kind(root, Kind::Issue, ISSUE_KEYS, &mut problems);
-    Loaded::assemble(load_config(root), problems, exchanges, officials, issues)
+    let (config, config_stamp) = read_config(root);
+    let mut loaded = Loaded::assemble(config, problems, exchanges, officials, issues)?;
+    loaded.config_stamp = config_stamp;
+    Ok(loaded)
 }
 
 impl Loaded {
-    /// The stamps of the entries as they were read, by path relative to
-    /// the site root (`content/exchanges/…md`).
+    /// The stamps of site.toml and the entries as they were read, by path
+    /// relative to the site root (`content/exchanges/…md`).
     pub fn stamps(&self) -> std::collections::HashMap<String, Stamp> {
         fn of<F>(docs: &[Doc<F>]) -> impl Iterator<Item = (String, Stamp)> + '_ {
             docs.iter()
                 .filter_map(|d| Some((d.path.to_string_lossy().into_owned(), d.stamp?)))
         }
+        let config = self.config_stamp.map(|s| (SITE_TOML.to_string(), s));
         of(&self.exchanges)
             .chain(of(&self.officials))
             .chain(of(&self.issues))
+            .chain(config)
             .collect()
     }
 }
@@ -254,6 +261,7 @@ impl Loaded {
                 issues,
                 unreadable,
                 diagnostics,
+                config_stamp: None,
             }),
             Err(d) => {
                 diagnostics.insert(0, d);
@@ -265,9 +273,21 @@ impl Loaded {
 
 /// Reads and parses `content/site.toml`.
 pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
+    read_config(root).0
+}
+
+/// [`load_config`], with the file's stamp as it was read.
+fn read_config(root: &Path) -> (Result<Config, Diagnostic>, Option<Stamp>) {
     let path = Path::new(SITE_TOML);
-    let text = read_text(&root.join(path), path)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match read_stamped(&root.join(path), path) {
+        Ok((text, stamp)) => (parse_config(&text), stamp),
+        Err(d) => (Err(d), None),
+    }
+}
+
+fn parse_config(text: &str) -> Result<Config, Diagnostic> {
+    let path = Path::new(SITE_TOML);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     toml::from_str::<RawConfig>(text)
         .map(Config::from_raw)
         .map_err(|e| {
@@ -625,5 +645,31 @@ fn example_for_type(expected: &str) -> &'static str {
         "a [table] or [[array of tables]] with its own keys"
     } else {
         "the value shown in the README"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stamps taken while reading are keyed the way the manifest names
+    /// source files, and match the files as they are on disk.
+    #[test]
+    fn stamps_taken_while_reading_name_and_match_the_files() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = load(root).expect("the shipped site loads");
+        let stamps = loaded.stamps();
+        let entries = loaded.exchanges.len() + loaded.officials.len() + loaded.issues.len();
+        assert_eq!(stamps.len(), entries + 1, "every entry and site.toml");
+        assert!(stamps.contains_key(SITE_TOML));
+        assert!(stamps.keys().any(|k| k.starts_with("content/exchanges/")));
+        for (rel, (len, modified)) in &stamps {
+            let meta = std::fs::metadata(root.join(rel)).expect("a file");
+            assert_eq!(
+                (meta.len(), meta.modified().expect("time")),
+                (*len, *modified),
+                "{rel}"
+            );
+        }
     }
 }

@@ -437,6 +437,18 @@ fn unescape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Stamping the sources from the entries' stamps taken as they were
+    /// read gives the same inputs stamp as looking every file up.
+    #[test]
+    fn inputs_from_read_stamps_equal_inputs_from_the_files() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = crate::load::load(root).expect("the shipped site loads");
+        let by_path = inputs(root, 7, &HashMap::new());
+        assert!(by_path.is_some());
+        assert_eq!(inputs(root, 7, &loaded.stamps()), by_path);
+        assert_ne!(inputs(root, 8, &loaded.stamps()), by_path, "options count");
+    }
+
     #[test]
     fn round_trip_and_stale_detection() {
         let dir = tempfile::tempdir().expect("temp dir");

@@ -166,6 +166,7 @@ impl Site {
             issues,
             unreadable,
             diagnostics,
+            config_stamp: _,
         } = loaded;
         let officials: Vec<Official> = officials.into_iter().map(official).collect();
         let issues: Vec<Issue> = issues.into_iter().map(issue).collect();
