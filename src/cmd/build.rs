@@ -60,7 +60,9 @@ pub fn run(args: &Args) -> Result<String> {
                 lap.stage
             );
         }
-        // What is left: freeing the build's memory on the way out.
+        // What is left: freeing what the build still holds on the way out
+        // (its model and values are freed on a thread of their own, which
+        // the exit does not wait for).
         let freed = start.elapsed().saturating_sub(report.elapsed);
         eprintln!(
             "{:>8.1} ms {:>9}  free the model",
