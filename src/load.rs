@@ -172,6 +172,10 @@ pub struct Doc<F> {
 /// A file's size and modification time.
 pub type Stamp = (u64, std::time::SystemTime);
 
+/// Stamps of files by `/`-separated path (relative to the site root for
+/// sources, to the output for written files).
+pub type Stamps = std::collections::HashMap<String, Stamp>;
+
 impl<F> Doc<F> {
     /// The file line:column of a span inside the front matter.
     pub fn place(&self, span: Range<usize>) -> LineCol {
@@ -220,7 +224,7 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 impl Loaded {
     /// The stamps of site.toml and the entries as they were read, by path
     /// relative to the site root (`content/exchanges/…md`).
-    pub fn stamps(&self) -> std::collections::HashMap<String, Stamp> {
+    pub fn stamps(&self) -> Stamps {
         fn of<F>(docs: &[Doc<F>]) -> impl Iterator<Item = (String, Stamp)> + '_ {
             docs.iter()
                 .filter_map(|d| Some((d.path.to_string_lossy().into_owned(), d.stamp?)))

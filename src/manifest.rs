@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHasher;
 
 use crate::error::{Diagnostic, LineCol, Severity};
-use crate::load::Stamp;
+use crate::load::{Stamp, Stamps};
 
 const HEADER: &str = "detente-manifest 3";
 
@@ -69,7 +69,7 @@ pub struct Record<'a> {
 /// such a site is always built. A file in `read` (by its path relative
 /// to the root) is stamped as given there: a build that has read the
 /// entries already has their stamps, taken as it read them.
-pub fn inputs(root: &Path, options: u64, read: &HashMap<String, Stamp>) -> Option<u64> {
+pub fn inputs(root: &Path, options: u64, read: &Stamps) -> Option<u64> {
     let mut h = FxHasher::default();
     options.hash(&mut h);
     std::fs::canonicalize(root).ok()?.hash(&mut h);
@@ -90,12 +90,7 @@ pub fn inputs(root: &Path, options: u64, read: &HashMap<String, Stamp>) -> Optio
 
 /// Hashes the name, size and time of every file under `dir`, in name
 /// order. The names are listed first, then stamped on every core.
-fn stamp_tree(
-    h: &mut FxHasher,
-    dir: &Path,
-    rel: &str,
-    read: &HashMap<String, Stamp>,
-) -> Option<()> {
+fn stamp_tree(h: &mut FxHasher, dir: &Path, rel: &str, read: &Stamps) -> Option<()> {
     let mut files = Vec::new();
     list_tree(dir, rel, &mut files)?;
     let stamps: Option<Vec<Stamp>> = files
@@ -321,7 +316,7 @@ impl Manifest {
         output: &Path,
         record: Record,
         files: impl Iterator<Item = (String, u64)>,
-        written: &crate::output::Stamps,
+        written: &Stamps,
     ) {
         let mut text = String::from(HEADER);
         text.push('\n');

@@ -19,11 +19,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::interrupt;
-
-/// The size and modification time of each file a writer wrote, as its
-/// open file told them right after writing (no path lookups): a file
-/// keeps both when the commit moves it into place.
-pub type Stamps = HashMap<String, (u64, std::time::SystemTime)>;
+use crate::load::Stamps;
 
 /// What a commit did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -248,7 +244,9 @@ impl Writer {
         }
     }
 
-    /// The stamps of the files written so far (see [`Stamps`]), taken out.
+    /// The size and time of each file written so far, taken out. Each was
+    /// stamped from its open file right after writing (no path lookup),
+    /// and keeps both when the commit moves it into place.
     pub fn take_stamps(&self) -> Stamps {
         std::mem::take(&mut *self.stamps.lock().unwrap_or_else(|p| p.into_inner()))
     }

@@ -137,22 +137,12 @@ pub fn prepare(
     drafts: bool,
     base_url: Option<&str>,
 ) -> Result<(Site, Vec<Diagnostic>)> {
-    prepare_timed(root, drafts, base_url, &mut |_| {})
-}
-
-/// [`prepare`], calling `lap` with the name of each stage as it ends.
-fn prepare_timed(
-    root: &Path,
-    drafts: bool,
-    base_url: Option<&str>,
-    lap: &mut dyn FnMut(&'static str),
-) -> Result<(Site, Vec<Diagnostic>)> {
     let loaded = load::load(root).map_err(Error::Site)?;
-    lap("read and parse the content");
-    prepare_loaded(loaded, drafts, base_url, lap)
+    prepare_loaded(loaded, drafts, base_url, &mut |_| {})
 }
 
-/// Models and validates a site already read.
+/// Models and validates a site already read, calling `lap` with the name
+/// of each stage as it ends.
 fn prepare_loaded(
     loaded: load::Loaded,
     drafts: bool,
