@@ -118,3 +118,54 @@ fn cpu_seconds() -> f64 {
 fn cpu_seconds() -> f64 {
     f64::NAN
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file and folder under `root`, with the files' bytes, listed
+    /// independently of the code under test.
+    fn snapshot(root: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+        let mut all = Vec::new();
+        let mut todo = vec![root.to_path_buf()];
+        while let Some(dir) = todo.pop() {
+            for entry in fs::read_dir(&dir).expect("readable folder") {
+                let path = entry.expect("entry").path();
+                let rel = path.strip_prefix(root).expect("inside root").to_path_buf();
+                if path.is_dir() {
+                    all.push((rel, None));
+                    todo.push(path);
+                } else {
+                    all.push((rel, Some(fs::read(&path).expect("readable file"))));
+                }
+            }
+        }
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn writes_the_same_tree_again() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let site = tmp.path().join("site");
+        for (rel, text) in [
+            ("index.html", "home"),
+            ("feed.xml", ""),
+            ("exchanges/a/index.html", "a"),
+            ("exchanges/b/index.html", "bb"),
+            ("officials/x/page/2/index.html", "deep"),
+        ] {
+            let path = site.join(rel);
+            fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+            fs::write(path, text).expect("write");
+        }
+        fs::create_dir_all(site.join("empty/folder")).expect("mkdir");
+        let copy = tmp.path().join("copy");
+        run(&site, &copy).expect("write_floor runs");
+        let written = snapshot(&copy);
+        assert_eq!(written.len(), 14, "{written:?}");
+        assert_eq!(snapshot(&site), written);
+        // Into an existing folder it refuses rather than mixing two trees.
+        assert!(run(&site, &copy).is_err());
+    }
+}
