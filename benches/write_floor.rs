@@ -7,7 +7,7 @@
 //!
 //! Reads every file under `SITE_DIR` (a finished build) into memory, untimed,
 //! then times creating `OUTPUT_DIR`, its folders and every file with the
-//! same bytes, on every core, as detente's writer does. Its last line is
+//! same bytes, on every core, as a build writes its pages. Its last line is
 //! `WALL_S CPU_S` for `benches/bench.sh`. Whatever a build costs beyond this
 //! is reading, modelling and rendering, not the kernel's work of writing.
 

@@ -129,9 +129,7 @@ impl Writer {
         if !self.fresh && file_equals(&self.target.join(&rel_path), bytes) {
             return Ok(());
         }
-        let dest = self.staging.join(&rel_path);
-        create_parent(&dest)?;
-        let mut file = std::fs::File::create(&dest).map_err(|e| Error::io("write", &dest, e))?;
+        let (dest, mut file) = self.create_staged(&rel_path)?;
         std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io("write", &dest, e))?;
         self.note_written(rel, &file);
         Ok(())
@@ -146,9 +144,7 @@ impl Writer {
         write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<()> {
         let rel_path = self.claim(rel)?;
-        let dest = self.staging.join(&rel_path);
-        create_parent(&dest)?;
-        let mut file = std::fs::File::create(&dest).map_err(|e| Error::io("write", &dest, e))?;
+        let (dest, mut file) = self.create_staged(&rel_path)?;
         write(&mut file).map_err(|e| Error::io("write", &dest, e))?;
         if !self.fresh && files_equal(&dest, &self.target.join(&rel_path)) {
             drop(file);
@@ -157,6 +153,18 @@ impl Writer {
         }
         self.note_written(rel, &file);
         Ok(())
+    }
+
+    /// Creates the staged file for `rel_path` (and the folders above it),
+    /// empty and open for writing.
+    fn create_staged(&self, rel_path: &Path) -> Result<(PathBuf, std::fs::File)> {
+        let dest = self.staging.join(rel_path);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io("create the folder", parent, e))?;
+        }
+        let file = std::fs::File::create(&dest).map_err(|e| Error::io("write", &dest, e))?;
+        Ok((dest, file))
     }
 
     /// Counts `rel` as written, and as changed when the output had files;
@@ -466,16 +474,6 @@ impl<'a> Transaction<'a> {
             }
         }
         let _ = std::fs::remove_dir_all(&self.aside);
-    }
-}
-
-/// Creates the folders above `dest`.
-fn create_parent(dest: &Path) -> Result<()> {
-    match dest.parent() {
-        Some(parent) => {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))
-        }
-        None => Ok(()),
     }
 }
 
