@@ -563,6 +563,16 @@ fn ics_date(d: NaiveDate) -> String {
     }
 }
 
+/// The end of an all-day event: DTEND, the day after the last one, or a
+/// DURATION in days where that day would fall after the year 9999, which
+/// iCalendar's DATE cannot write.
+fn end_line(first: NaiveDate, last: NaiveDate) -> String {
+    match last.succ_opt().filter(|d| d.year() <= 9999) {
+        Some(end) => format!("DTEND;VALUE=DATE:{}", ics_date(end)),
+        None => format!("DURATION:P{}D", (last - first).num_days() + 1),
+    }
+}
+
 fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()> {
     let mut file = io::BufWriter::with_capacity(64 * 1024, file);
     let host = match urls.host() {
@@ -584,8 +594,6 @@ fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()
     for (i, e) in site.exchanges.iter().enumerate() {
         let url = exchange_url(site, urls, i);
         let last = crate::feeds::last_day(e);
-        // DTEND of an all-day event is the day after the last one.
-        let end = last.succ_opt().unwrap_or(last);
         let people: Vec<String> = taking_part(site, e)
             .iter()
             .map(|t| {
@@ -607,7 +615,7 @@ fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()
             // The content's own date, not the build's: the file stays stable.
             format!("DTSTAMP:{}T000000Z", ics_date(e.date)),
             format!("DTSTART;VALUE=DATE:{}", ics_date(e.date)),
-            format!("DTEND;VALUE=DATE:{}", ics_date(end)),
+            end_line(e.date, last),
             format!("SUMMARY:{}", ics_text(&e.title)),
             format!("DESCRIPTION:{}", ics_text(&description)),
         ];

@@ -12,6 +12,7 @@
 pub mod assets;
 pub mod cmd;
 pub mod config;
+pub mod confine;
 pub mod embedded;
 pub mod error;
 pub mod exports;

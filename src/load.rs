@@ -68,6 +68,11 @@ impl<'de> Deserialize<'de> for TomlDate {
             ))
         })?;
         match (dt.date, dt.time) {
+            // Year 0 is 1 BC to chrono and invalid in iCalendar and
+            // schema.org dates; TOML cannot write a year above 9999.
+            (Some(date), None) if date.year < 1 => Err(D::Error::custom(format!(
+                "{dt} is out of range: years run from 0001 to 9999"
+            ))),
             (Some(date), None) => NaiveDate::from_ymd_opt(
                 i32::from(date.year),
                 u32::from(date.month),
@@ -283,7 +288,10 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
 /// [`load_config`], with the file's stamp as it was read.
 fn read_config(root: &Path) -> (Result<Config, Diagnostic>, Option<Stamp>) {
     let path = Path::new(SITE_TOML);
-    match read_stamped(&root.join(path), path) {
+    if let Err(d) = crate::confine::path(root, Path::new("content")) {
+        return (Err(d), None);
+    }
+    match read_stamped(root, path) {
         Ok((text, stamp)) => (parse_config(&text), stamp),
         Err(d) => (Err(d), None),
     }
@@ -343,6 +351,10 @@ pub fn list_entries(root: &Path, kind: Kind) -> (Vec<(String, PathBuf)>, Vec<Dia
     let dir = Path::new(kind.dir());
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    if let Err(d) = crate::confine::path(root, dir) {
+        problems.push(d);
+        return (files, problems);
+    }
     let entries = match std::fs::read_dir(root.join(dir)) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (files, problems),
@@ -383,7 +395,13 @@ pub fn list_entries(root: &Path, kind: Kind) -> (Vec<(String, PathBuf)>, Vec<Dia
         // The listing tells the type without a lookup; only a link must be
         // followed to learn what it points to.
         let is_dir = match entry.file_type() {
-            Ok(t) if t.is_symlink() => root.join(&rel).is_dir(),
+            Ok(t) if t.is_symlink() => {
+                if let Err(d) = crate::confine::link(root, &rel) {
+                    problems.push(d);
+                    continue;
+                }
+                root.join(&rel).is_dir()
+            }
             Ok(t) => t.is_dir(),
             Err(_) => root.join(&rel).is_dir(),
         };
@@ -410,7 +428,7 @@ pub fn parse_doc<F: DeserializeOwned>(
     rel: &Path,
     keys: &[&str],
 ) -> Result<Doc<F>, Diagnostic> {
-    let (text, stamp) = read_stamped(&root.join(rel), rel)?;
+    let (text, stamp) = read_stamped(root, rel)?;
     let mut doc = parse_text(slug, rel, &text, keys)?;
     doc.stamp = stamp;
     Ok(doc)
@@ -464,21 +482,41 @@ fn is_blank_toml(text: &str) -> bool {
 
 /// Reads a file as UTF-8 text, refusing huge files and invalid bytes.
 /// Only regular files are read (a named pipe or device would block or
-/// never end); the size is checked before a single byte is read.
-pub fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    read_stamped(path, rel).map(|(text, _)| text)
+/// never end); the size is checked before a single byte is read. A
+/// symbolic link is followed only to a file inside `root`.
+pub fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    read_stamped(root, rel).map(|(text, _)| text)
 }
 
 /// [`read_text`], with the file's size and time as it was read.
-fn read_stamped(path: &Path, rel: &Path) -> Result<(String, Option<Stamp>), Diagnostic> {
+fn read_stamped(root: &Path, rel: &Path) -> Result<(String, Option<Stamp>), Diagnostic> {
     use std::io::Read;
+    let path = root.join(rel);
     // Open first and ask the open file what it is: one path lookup, not
     // two. Without blocking: opening a named pipe would wait for a writer.
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options.open(path).map_err(|e| cannot_read(rel, &e))?;
+    // Not through a link: a link is opened only once `confine` has seen
+    // that it stays inside the site.
+    let open = |follow: bool| {
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(
+            &mut options,
+            libc::O_NONBLOCK | if follow { 0 } else { libc::O_NOFOLLOW },
+        );
+        #[cfg(not(unix))]
+        let _ = follow;
+        options.open(&path)
+    };
+    let file = match open(false) {
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            crate::confine::link(root, rel)?;
+            open(true)
+        }
+        other => other,
+    }
+    .map_err(|e| cannot_read(rel, &e))?;
     let meta = file.metadata().map_err(|e| cannot_read(rel, &e))?;
     if !meta.is_file() {
         let what = if meta.is_dir() {

@@ -50,6 +50,12 @@ pub struct Manifest {
     inputs: Option<u64>,
     pages: usize,
     warnings: Vec<Diagnostic>,
+    /// A manifest was found: the output was written by detente.
+    found: bool,
+    /// Files a build or `serve` began to move into place without
+    /// recording them (it was stopped, or is a `serve` session): owned,
+    /// so a later build may remove them, but never trusted as current.
+    pending: Vec<String>,
 }
 
 /// What a finished build records besides its files.
@@ -135,14 +141,49 @@ fn list_tree(dir: &Path, rel: &str, out: &mut Vec<(PathBuf, String)>) -> Option<
 
 /// Where the manifest of `output` is kept: beside it, hidden.
 pub fn path_for(output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let (parent, name) = crate::output::beside(output);
     parent.join(format!(".{name}.detente-manifest"))
+}
+
+/// Where the files being moved into `output` are listed until the
+/// manifest records them: beside the manifest.
+fn pending_path(output: &Path) -> PathBuf {
+    let (parent, name) = crate::output::beside(output);
+    parent.join(format!(".{name}.detente-pending"))
+}
+
+/// Lists `files` as owned by detente in `output` before they are moved
+/// into place, adding to any list already there: a process stopped
+/// between the move and [`Manifest::save`] leaves them owned (a later
+/// build may remove them) and untrusted (they are written again).
+/// Returns the list as it was before, for [`restore_pending`].
+pub fn note_pending(output: &Path, files: &[String]) -> std::io::Result<Option<String>> {
+    let path = pending_path(output);
+    let before = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let mut all: Vec<&str> = before.iter().flat_map(|t| t.lines()).collect();
+    all.extend(files.iter().map(String::as_str));
+    all.sort_unstable();
+    all.dedup();
+    let mut text = all.join("\n");
+    text.push('\n');
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(before)
+}
+
+/// Puts back the pending list [`note_pending`] found, after a commit
+/// that was undone: the output is again as that list describes.
+pub fn restore_pending(output: &Path, before: Option<String>) {
+    let path = pending_path(output);
+    let _ = match before {
+        Some(text) => std::fs::write(path, text),
+        None => std::fs::remove_file(path),
+    };
 }
 
 fn stamp(path: &Path) -> Option<(u64, u128)> {
@@ -170,7 +211,22 @@ fn folder_stamp(path: &Path) -> Option<u128> {
 impl Manifest {
     /// Reads the manifest of `output`; an empty one when there is none or
     /// it cannot be trusted.
+    /// Files listed as pending (see [`note_pending`]) are owned, and the
+    /// manifest is then not trusted for anything else.
     pub fn load(output: &Path) -> Manifest {
+        let mut manifest = Manifest::read(output);
+        if let Ok(text) = std::fs::read_to_string(pending_path(output)) {
+            let owned: Vec<String> = manifest.entries.keys().cloned().collect();
+            manifest = Manifest {
+                found: true,
+                pending: text.lines().map(str::to_string).chain(owned).collect(),
+                ..Manifest::default()
+            };
+        }
+        manifest
+    }
+
+    fn read(output: &Path) -> Manifest {
         let Ok(text) = std::fs::read_to_string(path_for(output)) else {
             return Manifest::default();
         };
@@ -178,7 +234,10 @@ impl Manifest {
         if lines.next() != Some(HEADER) {
             return Manifest::default();
         }
-        let mut manifest = Manifest::default();
+        let mut manifest = Manifest {
+            found: true,
+            ..Manifest::default()
+        };
         for line in lines {
             if let Some(rest) = line.strip_prefix("inputs ") {
                 manifest.inputs = u64::from_str_radix(rest, 16).ok();
@@ -291,6 +350,25 @@ impl Manifest {
         self.entries.len()
     }
 
+    /// Whether a build (or `serve`) of detente wrote this output.
+    pub fn found(&self) -> bool {
+        self.found
+    }
+
+    /// Every file of the output detente wrote, as far as it knows: the
+    /// only files a build may remove.
+    pub fn owned(&self) -> Vec<String> {
+        let mut owned: Vec<String> = self.entries.keys().chain(&self.pending).cloned().collect();
+        owned.sort_unstable();
+        owned.dedup();
+        owned
+    }
+
+    /// Whether detente wrote `rel` in this output.
+    pub fn owns(&self, rel: &str) -> bool {
+        self.entries.contains_key(rel) || self.pending.iter().any(|p| p == rel)
+    }
+
     /// How many pages the last build made.
     pub fn pages(&self) -> usize {
         self.pages
@@ -311,7 +389,8 @@ impl Manifest {
 
     /// Records the files of a finished build and saves the manifest. A
     /// file is stamped as `written` says (taken when it was written), or
-    /// else as it is now on disk. A failure to save only costs speed.
+    /// else as it is now on disk. A failure to save keeps the pending
+    /// list: the files stay owned, and are written again next time.
     pub fn save(
         output: &Path,
         record: Record,
@@ -356,20 +435,17 @@ impl Manifest {
             })
             .collect();
         for ((rel, fingerprint), stamp) in rows.iter().zip(stamps) {
-            if let Some((len, modified)) = stamp {
-                let _ = writeln!(text, "{fingerprint:x} {len} {modified} {rel}");
-            }
+            // A file that cannot be stamped is still recorded (it is
+            // detente's to remove later), as never current.
+            let (len, modified) = stamp.unwrap_or((u64::MAX, 0));
+            let _ = writeln!(text, "{fingerprint:x} {len} {modified} {rel}");
         }
         let path = path_for(output);
         let tmp = path.with_extension("tmp");
-        if std::fs::write(&tmp, text).is_ok() {
-            let _ = std::fs::rename(&tmp, &path);
+        // Only once the manifest lists them are the pending files forgotten.
+        if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
+            let _ = std::fs::remove_file(pending_path(output));
         }
-    }
-
-    /// Forgets the manifest of `output` (before a build that may fail half-way).
-    pub fn forget(output: &Path) {
-        let _ = std::fs::remove_file(path_for(output));
     }
 }
 

@@ -8,6 +8,14 @@
 //! that does not exist yet is built in staging and renamed into place whole.
 //! The commit is undone if any step of it fails: every file it replaces or
 //! removes is first moved aside, and moved back if a later step fails.
+//!
+//! It removes only files it is told it owns (those the last build's
+//! manifest lists): anything else in the output — a deploy checkout's
+//! README.md and CNAME, another tool's `pagefind/` — is left alone. The
+//! staging and set-aside folders live inside an existing output (hidden),
+//! so every move stays on the output's own file system (a mount point, a
+//! Docker volume); those of builds that were killed are swept away by the
+//! next one. [`lock`] keeps a second build from writing the same output.
 //! This module knows nothing of pages; it is handed paths and bytes.
 
 use std::collections::{HashMap, HashSet};
@@ -15,11 +23,169 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
-
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::load::Stamps;
+
+/// Name parts of the folders a build keeps while it runs: staging
+/// (`.detente-staging-<pid>`, or `.<output>.detente-staging-<pid>` beside
+/// a new output) and set-aside (`.detente-old-<pid>`).
+const STAGING: &str = "detente-staging-";
+const ASIDE: &str = "detente-old-";
+/// The write probe of earlier versions, swept like the others.
+const PROBE: &str = "detente-write-test-";
+
+/// The folder holding `target` and the name of `target` in it: detente's
+/// own files about an output (manifest, lock) are kept there, beside it.
+pub fn beside(target: &Path) -> (PathBuf, String) {
+    let name = target
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (parent, name)
+}
+
+/// An exclusive lock on one output folder, held until dropped. It is an
+/// OS file lock (`flock`) on a file beside the output, so it ends with
+/// the process that holds it, however that process ends.
+#[derive(Debug)]
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+/// Takes the lock on `target`, or fails at once if another process (a
+/// build, or `serve --output`) holds it: two builds must never interleave
+/// their files.
+pub fn lock(target: &Path) -> Result<Lock> {
+    let (parent, name) = beside(target);
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io("create the folder", &parent, e))?;
+    let path = parent.join(format!(".{name}.detente-lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io("create the lock file", &path, e))?;
+    // Stable since Rust 1.89 (the MSRV is raised once the branches in
+    // flight have landed).
+    #[allow(clippy::incompatible_msrv)]
+    let locked = file.try_lock();
+    match locked {
+        Ok(()) => Ok(Lock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::one(
+            crate::error::Diagnostic::error(
+                target,
+                "another detente process (a build or `serve --output`) is writing to this output folder",
+            )
+            .help(format!(
+                "wait for it to finish and run the command again, or choose another --output (the lock, {}, ends with the process holding it)",
+                path.display()
+            )),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io("lock", &path, e)),
+    }
+}
+
+/// Every file under `target` that is not hidden and not in `known`, as
+/// sorted `/`-separated paths: the files of an output that detente did
+/// not write.
+pub fn foreign_files(target: &Path, known: &dyn Fn(&str) -> bool) -> Vec<String> {
+    fn walk(dir: &Path, prefix: &str, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&entry.path(), &rel, known, out);
+            } else if !known(&rel) {
+                out.push(rel);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(target, "", known, &mut out);
+    out.sort_unstable();
+    out
+}
+
+/// Removes the staging and set-aside folders that builds of `target`
+/// killed half-way left behind (beside it and inside it), and only those
+/// whose process is gone. Returns what it removed.
+fn sweep_leftovers(parent: &Path, name: &str, target: &Path) -> Vec<PathBuf> {
+    let beside = [format!(".{name}.{STAGING}"), format!(".{name}.{ASIDE}")];
+    let inside = [
+        format!(".{STAGING}"),
+        format!(".{ASIDE}"),
+        format!(".{PROBE}"),
+    ];
+    let mut swept = Vec::new();
+    for (dir, prefixes) in [(parent, &beside[..]), (target, &inside[..])] {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let Some(file_name) = file_name.to_str() else {
+                continue;
+            };
+            let pid = prefixes
+                .iter()
+                .find_map(|p| file_name.strip_prefix(p.as_str()))
+                .and_then(|rest| rest.parse::<u32>().ok());
+            let Some(pid) = pid else {
+                continue;
+            };
+            if process_alive(pid) {
+                continue;
+            }
+            let path = entry.path();
+            let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            if removed.is_ok() {
+                swept.push(path);
+            }
+        }
+    }
+    swept.sort();
+    swept
+}
+
+/// Whether the process `pid` still runs. This process counts as gone: a
+/// folder with its number, from before it began writing, is a leftover of
+/// an earlier process that had the same number.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only asks whether the process exists.
+        let answer = unsafe { libc::kill(pid, 0) };
+        answer == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
+}
 
 /// What a commit did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,6 +202,13 @@ pub struct Stats {
 pub struct Writer {
     target: PathBuf,
     staging: PathBuf,
+    /// Where files replaced or removed wait until the commit is done.
+    aside: PathBuf,
+    /// The files of the output this writer may remove when no page
+    /// produces them any more: those an earlier build wrote.
+    owned: Vec<String>,
+    /// Leftover folders of killed builds removed when this one began.
+    swept: Vec<PathBuf>,
     /// The target did not exist: the staging folder becomes the target.
     fresh: bool,
     /// Remove files that were not put (a whole build), or only those
@@ -51,32 +224,27 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts writing the whole tree at `target`: files not put are removed.
-    pub fn begin(target: &Path) -> Result<Writer> {
-        Writer::start(target, true)
+    /// Starts writing the whole tree at `target`: files of `owned` (those
+    /// an earlier build wrote) that are not put again are removed; no
+    /// other file is.
+    pub fn begin(target: &Path, owned: Vec<String>) -> Result<Writer> {
+        Writer::start(target, true, owned)
     }
 
     /// Starts an incremental update of `target`: only files put or
     /// [removed](Writer::remove) change.
     pub fn begin_partial(target: &Path) -> Result<Writer> {
-        Writer::start(target, false)
+        Writer::start(target, false, Vec::new())
     }
 
-    fn start(target: &Path, prune: bool) -> Result<Writer> {
-        let name = target
-            .file_name()
-            .ok_or_else(|| {
-                Error::usage(
-                    format!("{} cannot be used as an output folder", target.display()),
-                    "name a folder to write the site into, e.g. --output public",
-                )
-            })?
-            .to_string_lossy()
-            .into_owned();
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+    fn start(target: &Path, prune: bool, owned: Vec<String>) -> Result<Writer> {
+        if target.file_name().is_none() {
+            return Err(Error::usage(
+                format!("{} cannot be used as an output folder", target.display()),
+                "name a folder to write the site into, e.g. --output public",
+            ));
+        }
+        let (parent, name) = beside(target);
         std::fs::create_dir_all(&parent).map_err(|e| Error::io("create the folder", &parent, e))?;
         if target.exists() && !target.is_dir() {
             return Err(Error::usage(
@@ -84,29 +252,39 @@ impl Writer {
                 "remove or rename that file, or choose another --output",
             ));
         }
-        let staging = parent.join(format!(".{name}.detente-staging-{}", std::process::id()));
+        let swept = sweep_leftovers(&parent, &name, target);
+        let fresh = !target.exists();
+        let pid = std::process::id();
+        // Staged inside an existing output, so that moving files into
+        // place never crosses file systems (the output may be a mount
+        // point, or a link to another disk). A new output is staged
+        // beside it, where it is about to be made, and renamed whole.
+        let staging = if fresh {
+            parent.join(format!(".{name}.{STAGING}{pid}"))
+        } else {
+            target.join(format!(".{STAGING}{pid}"))
+        };
+        let aside = target.join(format!(".{ASIDE}{pid}"));
         if staging.exists() {
             std::fs::remove_dir_all(&staging)
                 .map_err(|e| Error::io("remove the old staging folder", &staging, e))?;
         }
-        std::fs::create_dir(&staging)
-            .map_err(|e| Error::io("create the staging folder", &staging, e))?;
+        // Creating it also proves, before any work, that the output can
+        // be changed.
+        std::fs::create_dir(&staging).map_err(|e| {
+            if fresh {
+                Error::io("create the staging folder", &staging, e)
+            } else {
+                Error::io("write to the output folder", target, e)
+            }
+        })?;
         interrupt::register_staging(&staging);
-        let fresh = !target.exists();
-        if !fresh {
-            // Fail now, not at commit time, if the output cannot be changed.
-            let probe = target.join(format!(".detente-write-test-{}", std::process::id()));
-            std::fs::write(&probe, b"")
-                .and_then(|()| std::fs::remove_file(&probe))
-                .map_err(|e| {
-                    interrupt::unregister_staging(&staging);
-                    let _ = std::fs::remove_dir_all(&staging);
-                    Error::io("write to the output folder", target, e)
-                })?;
-        }
         Ok(Writer {
             target: target.to_path_buf(),
             staging,
+            aside,
+            owned,
+            swept,
             fresh,
             prune,
             removals: Mutex::new(Vec::new()),
@@ -120,6 +298,24 @@ impl Writer {
 
     pub fn target(&self) -> &Path {
         &self.target
+    }
+
+    /// The leftover folders of killed builds removed when this one began.
+    pub fn swept(&self) -> &[PathBuf] {
+        &self.swept
+    }
+
+    /// Every file put or kept so far, sorted.
+    pub fn produced(&self) -> Vec<String> {
+        let mut files: Vec<String> = self
+            .produced
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect();
+        files.sort_unstable();
+        files
     }
 
     /// Records the file `rel` (a `/`-separated relative path) with `bytes`.
@@ -296,18 +492,23 @@ impl Writer {
         let mut changed =
             std::mem::take(&mut *self.changed.lock().unwrap_or_else(|p| p.into_inner()));
         changed.sort();
-        let mut stale = Vec::new();
-        let listed = if self.prune {
-            list_stale(&self.target, &self.target, &|rel| produced.contains(rel))
-                .map(|found| stale.extend(found))
+        // Only files an earlier build wrote are ever removed.
+        let stale: Vec<String> = if self.prune {
+            self.owned
+                .iter()
+                .filter(|r| !produced.contains(*r) && safe_relative(r).is_some())
+                .cloned()
+                .collect()
         } else {
             let removals =
                 std::mem::take(&mut *self.removals.lock().unwrap_or_else(|p| p.into_inner()));
-            stale.extend(removals.into_iter().filter(|r| !produced.contains(r)));
-            Ok(())
+            removals
+                .into_iter()
+                .filter(|r| !produced.contains(r))
+                .collect()
         };
-        let mut tx = Transaction::new(&self.target, &self.staging);
-        let result = listed.and_then(|()| {
+        let mut tx = Transaction::new(&self.target, &self.staging, &self.aside);
+        let result = (|| {
             for rel in &changed {
                 tx.replace(rel)?;
             }
@@ -316,17 +517,13 @@ impl Writer {
                 removed += usize::from(tx.set_aside(rel)?);
             }
             Ok(removed)
-        });
+        })();
         match result {
             Ok(removed) => {
                 stats.removed = removed;
                 tx.finish();
-                if self.prune {
-                    remove_empty_dirs(&self.target);
-                } else {
-                    for rel in &stale {
-                        prune_empty_parents(&self.target, &self.target.join(rel));
-                    }
+                for rel in &stale {
+                    prune_empty_parents(&self.target, &self.target.join(rel));
                 }
                 let _ = std::fs::remove_dir_all(&self.staging);
                 interrupt::unregister_staging(&self.staging);
@@ -372,17 +569,12 @@ enum Step {
 }
 
 impl<'a> Transaction<'a> {
-    fn new(target: &'a Path, staging: &'a Path) -> Self {
-        let name = target
-            .file_name()
-            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let parent = target.parent().unwrap_or(Path::new("."));
-        let aside = parent.join(format!(".{name}.detente-old-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&aside);
+    fn new(target: &'a Path, staging: &'a Path, aside: &Path) -> Self {
+        let _ = std::fs::remove_dir_all(aside);
         Transaction {
             target,
             staging,
-            aside,
+            aside: aside.to_path_buf(),
             steps: Vec::new(),
         }
     }
@@ -515,65 +707,6 @@ fn file_equals(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Lists, as `/`-separated relative paths, the files under `dir` that
-/// `keep` does not claim (hidden files aside: builds leave them). Folders
-/// are read on every core; the list is in no particular order.
-fn list_stale(
-    root: &Path,
-    dir: &Path,
-    keep: &(dyn Fn(&str) -> bool + Sync),
-) -> Result<Vec<String>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
-    let mut out = Vec::new();
-    let mut folders = Vec::new();
-    for entry in entries.flatten() {
-        // Hidden files are never produced, and may be the user's own
-        // (`.git` of a deploy checkout, `.htaccess`): leave them alone.
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            folders.push(path);
-            continue;
-        }
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !keep(&rel) {
-            out.push(rel);
-        }
-    }
-    let inside: Vec<Vec<String>> = folders
-        .par_iter()
-        .map(|folder| list_stale(root, folder, keep))
-        .collect::<Result<_>>()?;
-    out.extend(inside.into_iter().flatten());
-    Ok(out)
-}
-
-/// Removes the folders under `dir` left empty; the folder itself stays.
-fn remove_empty_dirs(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let path = entry.path();
-            remove_empty_dirs(&path);
-            let _ = std::fs::remove_dir(&path);
-        }
-    }
-}
-
 /// `rel` as a path that stays inside the output folder, or None.
 fn safe_relative(rel: &str) -> Option<PathBuf> {
     let path = Path::new(rel);
@@ -605,7 +738,7 @@ mod tests {
         let stream = |text: &'static str| {
             move |w: &mut dyn std::io::Write| w.write_all(text.repeat(30_000).as_bytes())
         };
-        let writer = Writer::begin(&out).expect("begin");
+        let writer = Writer::begin(&out, Vec::new()).expect("begin");
         writer.put_with("data/a.json", stream("ab")).expect("a");
         writer.put_with("b.json", stream("cd")).expect("b");
         let stats = writer.commit().expect("commit");
@@ -614,7 +747,7 @@ mod tests {
         assert_eq!(a, "ab".repeat(30_000).as_bytes());
 
         // Same bytes for a, one byte off (same length) for b.
-        let writer = Writer::begin(&out).expect("begin");
+        let writer = Writer::begin(&out, Vec::new()).expect("begin");
         writer.put_with("data/a.json", stream("ab")).expect("a");
         writer.put_with("b.json", stream("ce")).expect("b");
         let stats = writer.commit().expect("commit");
@@ -623,7 +756,7 @@ mod tests {
         assert_eq!(b, "ce".repeat(30_000).as_bytes());
 
         // A failing stream fails the build and leaves the output as it was.
-        let writer = Writer::begin(&out).expect("begin");
+        let writer = Writer::begin(&out, Vec::new()).expect("begin");
         let failed = writer.put_with("b.json", |_| Err(std::io::Error::other("disk full")));
         assert!(failed.is_err());
         writer.abort();
@@ -637,7 +770,7 @@ mod tests {
         // Into a new output (renamed whole), then into an existing one
         // (moved file by file), where an unchanged file is not stamped.
         for (round, body) in [(0, "first"), (1, "second")] {
-            let writer = Writer::begin(&out).expect("begin");
+            let writer = Writer::begin(&out, Vec::new()).expect("begin");
             writer.put("a/index.html", body.as_bytes()).expect("a");
             writer.put("same.txt", b"same").expect("same");
             writer

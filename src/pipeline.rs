@@ -36,6 +36,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub style: UrlStyle,
+    /// Build into an output holding files detente did not write (they
+    /// are kept).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -54,6 +57,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             style: UrlStyle::Pretty,
+            force: false,
         }
     }
 }
@@ -69,6 +73,9 @@ pub struct Report {
     pub rendered: usize,
     pub output: output::Stats,
     pub warnings: Vec<Diagnostic>,
+    /// What this run alone has to say about the output (files kept, a
+    /// killed build's leftovers removed); not remembered like warnings.
+    pub notices: Vec<Diagnostic>,
     pub elapsed: Duration,
     /// How long each stage took, in order (`detente build --timings`).
     pub timings: Vec<Lap>,
@@ -182,6 +189,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
         rendered: pages.len(),
         output: output::Stats::default(),
         warnings,
+        notices: Vec::new(),
         elapsed: start.elapsed(),
         timings: Vec::new(),
     })
@@ -193,6 +201,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
     let mut watch = Stopwatch::start();
     check_output_location(&opts.root, &opts.output)?;
+    // Held to the end: another build into this output fails at once.
+    let _lock = output::lock(&opts.output)?;
     // The sources are stamped before they are read: an edit made during
     // the build makes the next one build again. With a manifest and an
     // output, all of them now, to learn whether the output is up to date.
@@ -205,6 +215,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     } else {
         Manifest::default()
     };
+    let mut notices = Vec::new();
+    if exists && !manifest.found() {
+        notices.extend(foreign_output(opts)?);
+    }
     let no_stamps = HashMap::new();
     let early = (exists && manifest.files() > 0)
         .then(|| manifest::inputs(&opts.root, opts.key(), &no_stamps));
@@ -221,6 +235,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
                 removed: 0,
             },
             warnings: manifest.warnings().to_vec(),
+            notices,
             elapsed: start.elapsed(),
             timings: watch.laps,
         });
@@ -259,8 +274,25 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         .par_iter()
         .partition(|(_, file, fp)| manifest.is_current(&opts.output, file, *fp));
     watch.lap("fingerprint the pages");
-    let writer = Writer::begin(&opts.output)?;
-    Manifest::forget(&opts.output);
+    let writer = Writer::begin(&opts.output, manifest.owned())?;
+    if !writer.swept().is_empty() {
+        let shown: Vec<String> = writer
+            .swept()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        notices.push(
+            Diagnostic::warning(
+                &opts.output,
+                format!(
+                    "removed what {} stopped before they finished left behind: {}",
+                    plural(shown.len(), "build", "builds"),
+                    shown.join(", ")
+                ),
+            )
+            .help("nothing to do: builds that are killed leave their staging folders, and the next build removes them"),
+        );
+    }
     let result = (|| -> Result<Vec<(String, u64)>> {
         for (_, file, _) in &current {
             writer.keep(file)?;
@@ -316,7 +348,21 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     match result {
         Ok(data_files) => {
             let written = writer.take_stamps();
-            let stats = writer.commit()?;
+            // Owned from the moment they may appear in the output.
+            let before = match manifest::note_pending(&opts.output, &writer.produced()) {
+                Ok(before) => before,
+                Err(e) => {
+                    writer.abort();
+                    return Err(Error::io(
+                        "record the files it writes beside",
+                        &opts.output,
+                        e,
+                    ));
+                }
+            };
+            let stats = writer.commit().inspect_err(|_| {
+                manifest::restore_pending(&opts.output, before);
+            })?;
             watch.lap("commit the output");
             let record = manifest::Record {
                 inputs,
@@ -343,6 +389,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
                 rendered: dirty.len(),
                 output: stats,
                 warnings,
+                notices,
                 elapsed: start.elapsed(),
                 timings: watch.laps,
             };
@@ -501,6 +548,57 @@ fn dedupe(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     });
     diagnostics.dedup();
     diagnostics
+}
+
+/// An output folder no detente build wrote (it has no manifest): refused
+/// when it holds files, unless `--force`, which keeps them (a notice
+/// lists them). A build never removes files it did not write.
+fn foreign_output(opts: &BuildOptions) -> Result<Option<Diagnostic>> {
+    let foreign = output::foreign_files(&opts.output, &|_| false);
+    if foreign.is_empty() {
+        return Ok(None);
+    }
+    const SHOWN: usize = 5;
+    let mut list = foreign
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if foreign.len() > SHOWN {
+        list.push_str(&format!(" and {} more", foreign.len() - SHOWN));
+    }
+    if opts.force {
+        return Ok(Some(
+            Diagnostic::warning(
+                &opts.output,
+                format!(
+                    "kept {} that detente did not write: {list}",
+                    plural(foreign.len(), "file", "files")
+                ),
+            )
+            .help("a build never removes files it did not write; a file at the path of a page is replaced"),
+        ));
+    }
+    Err(Error::one(
+        Diagnostic::error(
+            &opts.output,
+            format!(
+                "refusing to build into this folder: detente did not build it, and it holds {} ({list})",
+                plural(foreign.len(), "file", "files")
+            ),
+        )
+        .help("choose an empty or new --output folder, or pass --force to build into it anyway: the files detente did not write are then kept, never removed"),
+    ))
+}
+
+/// `n` with the singular or plural noun: "1 file", "3 files".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// Refuses output folders that would overwrite the site's own files.

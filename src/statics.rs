@@ -1,7 +1,8 @@
 //! The site's static files: everything under `static/`, copied verbatim.
 //!
 //! Owns finding those files safely (symlinked folders are followed once;
-//! a loop is an error, not a hang). A site without a `static/` folder gets
+//! a loop is an error, not a hang; a link leading out of the site is an
+//! error, see `confine`). A site without a `static/` folder gets
 //! the built-in defaults. Writing them is `output`'s job.
 
 use std::collections::HashSet;
@@ -51,8 +52,11 @@ pub fn collect(root: &Path) -> std::result::Result<Vec<StaticFile>, Vec<Diagnost
     }
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    if let Err(d) = crate::confine::path(root, Path::new(DIR)) {
+        return Err(vec![d]);
+    }
     let mut visited = HashSet::new();
-    walk(&dir, "", &mut visited, &mut files, &mut problems);
+    walk(root, &dir, "", &mut visited, &mut files, &mut problems);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     if problems.is_empty() {
         Ok(files)
@@ -62,6 +66,7 @@ pub fn collect(root: &Path) -> std::result::Result<Vec<StaticFile>, Vec<Diagnost
 }
 
 fn walk(
+    root: &Path,
     dir: &Path,
     prefix: &str,
     visited: &mut HashSet<PathBuf>,
@@ -110,8 +115,14 @@ fn walk(
             format!("{prefix}/{name}")
         };
         let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            if let Err(d) = crate::confine::link(root, &Path::new(DIR).join(&rel)) {
+                problems.push(d);
+                continue;
+            }
+        }
         match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => walk(&path, &rel, visited, files, problems),
+            Ok(m) if m.is_dir() => walk(root, &path, &rel, visited, files, problems),
             Ok(m) if m.is_file() => files.push(StaticFile {
                 rel,
                 source: Source::File(path),

@@ -63,6 +63,16 @@ fn previous_output(out: &Path) {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, text).expect("write");
     }
+    // What a build leaves beside its output: the manifest naming the
+    // files it wrote (so the next build may replace and remove them) and
+    // its lock file.
+    let parent = out.parent().expect("parent");
+    std::fs::write(
+        parent.join(".public.detente-manifest"),
+        "detente-manifest 3\n0 0 0 index.html\n0 0 0 exchanges/old/index.html\n0 0 0 stale.html\n",
+    )
+    .expect("manifest");
+    std::fs::write(parent.join(".public.detente-lock"), "").expect("lock file");
 }
 
 /// Every entry under `dir` with its bytes (folders as empty).
@@ -130,7 +140,7 @@ fn interrupt_build(sig: &str, ready: impl Fn(&Path, Duration) -> bool, early: bo
 
     let mut child = start_build(root);
     let started = Instant::now();
-    let staging = root.join(format!(".public.detente-staging-{}", child.id()));
+    let staging = out.join(format!(".detente-staging-{}", child.id()));
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         if ready(&staging, started.elapsed()) {
@@ -220,7 +230,7 @@ fn a_second_signal_stops_a_build_stuck_in_a_silent_template_loop() {
     let before = snapshot(root);
 
     let mut child = start_build(root);
-    let staging = root.join(format!(".public.detente-staging-{}", child.id()));
+    let staging = out.join(format!(".detente-staging-{}", child.id()));
     let deadline = Instant::now() + Duration::from_secs(60);
     while !staging.exists() {
         assert!(child.try_wait().expect("poll").is_none(), "the build ended");

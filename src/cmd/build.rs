@@ -26,6 +26,10 @@ pub struct Args {
     /// Print how long each stage of the build took.
     #[arg(long)]
     pub timings: bool,
+    /// Build into a folder that holds files detente did not write (they
+    /// are kept, never removed).
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl Args {
@@ -36,6 +40,7 @@ impl Args {
         }
         opts.base_url = self.base_url.clone();
         opts.drafts = self.drafts;
+        opts.force = self.force;
         if self.file_urls {
             opts.style = UrlStyle::Files;
         }
@@ -70,7 +75,7 @@ pub fn run(args: &Args) -> Result<String> {
             ""
         );
     }
-    for w in &report.warnings {
+    for w in report.warnings.iter().chain(&report.notices) {
         eprintln!("{w}\n");
     }
     if report.up_to_date {

@@ -33,7 +33,7 @@ pub fn load(root: &Path) -> Result<(Tera, Origin), Vec<Diagnostic>> {
 pub fn load_with_fingerprint(root: &Path) -> Result<(Tera, Origin, u64), Vec<Diagnostic>> {
     let dir = root.join(DIR);
     let (sources, origin) = if dir.is_dir() {
-        (read_dir_templates(&dir)?, Origin::Site(PathBuf::from(DIR)))
+        (read_dir_templates(root)?, Origin::Site(PathBuf::from(DIR)))
     } else {
         let builtin = embedded::TEMPLATES
             .iter()
@@ -65,9 +65,11 @@ fn required() -> impl Iterator<Item = &'static str> {
     std::iter::once("base.html").chain(PageKind::ALL.iter().map(|k| k.template()))
 }
 
-fn read_dir_templates(dir: &Path) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+fn read_dir_templates(root: &Path) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+    let dir = &root.join(DIR);
     let mut out = Vec::new();
     let mut problems = Vec::new();
+    crate::confine::path(root, Path::new(DIR)).map_err(|d| vec![d])?;
     let mut stack = vec![dir.to_path_buf()];
     let mut visited = std::collections::HashSet::new();
     while let Some(d) = stack.pop() {
@@ -100,12 +102,17 @@ fn read_dir_templates(dir: &Path) -> Result<Vec<(String, String)>, Vec<Diagnosti
             if name.starts_with('.') || name.ends_with('~') {
                 continue;
             }
+            let shown = Path::new(DIR).join(rel);
+            let link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            if let Err(d) = link.then(|| crate::confine::link(root, &shown)).transpose() {
+                problems.push(d);
+                continue;
+            }
             if path.is_dir() {
                 stack.push(path);
                 continue;
             }
-            let shown = Path::new(DIR).join(rel);
-            match crate::load::read_text(&path, &shown) {
+            match crate::load::read_text(root, &shown) {
                 Ok(text) => out.push((
                     name,
                     text.trim_start_matches('\u{feff}').replace("\r\n", "\n"),
