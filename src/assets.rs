@@ -123,6 +123,7 @@ mod tests {
         let file = |rel: &str, bytes: &'static [u8]| StaticFile {
             rel: rel.to_string(),
             source: Source::BuiltIn(bytes),
+            layer: crate::layers::Layer::Default,
         };
         let assets = Assets::build(&[
             file("style.css", b"body{}"),

@@ -37,6 +37,11 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// How many exchanges a list page shows before it continues on a next page.
     pub paginate: usize,
+    /// The theme (a folder of `themes/`) whose templates and static files
+    /// sit between the site's own and the defaults.
+    pub theme: Option<String>,
+    /// Where `theme` is written in site.toml, for messages.
+    pub theme_at: Option<crate::error::LineCol>,
 }
 
 /// The keys allowed in site.toml, for suggestions.
@@ -49,6 +54,7 @@ pub const KEYS: &[&str] = &[
     "formats",
     "markdown",
     "paginate",
+    "theme",
 ];
 
 pub const DEFAULT_FORMATS: &[&str] = &["in-person", "virtual", "phone", "sidelines"];
@@ -66,6 +72,14 @@ pub struct RawConfig {
     #[serde(default)]
     markdown: MarkdownConfig,
     paginate: Option<usize>,
+    theme: Option<toml::Spanned<String>>,
+}
+
+impl RawConfig {
+    /// Where `theme` is written, as a byte range of site.toml.
+    pub fn theme_span(&self) -> Option<std::ops::Range<usize>> {
+        self.theme.as_ref().map(toml::Spanned::span)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,6 +141,8 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_FORMATS.iter().map(|s| s.to_string()).collect()),
             markdown: raw.markdown,
             paginate: raw.paginate.unwrap_or(DEFAULT_PAGINATE).max(1),
+            theme: raw.theme.map(toml::Spanned::into_inner),
+            theme_at: None,
         }
     }
 

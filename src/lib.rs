@@ -19,6 +19,7 @@ pub mod exports;
 pub mod feeds;
 pub mod frontmatter;
 pub mod interrupt;
+pub mod layers;
 pub mod leaves;
 pub mod linkcheck;
 pub mod load;

@@ -301,7 +301,13 @@ fn parse_config(text: &str) -> Result<Config, Diagnostic> {
     let path = Path::new(SITE_TOML);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     toml::from_str::<RawConfig>(text)
-        .map(Config::from_raw)
+        .map(|raw| {
+            let theme_at = raw.theme_span().map(|s| LineCol::of_offset(text, s.start));
+            Config {
+                theme_at,
+                ..Config::from_raw(raw)
+            }
+        })
         .map_err(|e| {
             toml_diagnostic(path, Source::SiteToml, &e, config::KEYS, |o| {
                 LineCol::of_offset(text, o)

@@ -37,6 +37,8 @@ enum Command {
     Init(cmd::init::Args),
     /// Build, serve and rebuild the site on every edit, reloading open tabs.
     Serve(detente::serve::Args),
+    /// List the templates in use and where each comes from; `eject` one to edit.
+    Templates(cmd::templates::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::New(a) => cmd::new::run(a),
         Command::Init(a) => cmd::init::run(a),
         Command::Serve(a) => detente::serve::run(a),
+        Command::Templates(a) => cmd::templates::run(a),
     };
     match result {
         Ok(summary) => {

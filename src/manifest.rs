@@ -28,8 +28,9 @@ use crate::load::{Stamp, Stamps};
 
 const HEADER: &str = "detente-manifest 3";
 
-/// The folders of a site whose files a build reads.
-const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
+/// The folders of a site whose files a build reads (its theme is one of
+/// `themes/`).
+const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {

@@ -15,6 +15,7 @@ use crate::assets::Assets;
 use crate::error::{Diagnostic, Error, Result};
 use crate::exports;
 use crate::interrupt;
+use crate::layers::Layers;
 use crate::leaves::Leaves;
 use crate::load;
 use crate::manifest::{self, Manifest};
@@ -173,8 +174,9 @@ fn prepare_loaded(
 pub fn check(root: &Path, drafts: bool) -> Result<Report> {
     let start = Instant::now();
     let (site, warnings) = prepare(root, drafts, None)?;
-    let statics = statics::collect(root).map_err(Error::Site)?;
-    let (renderer, _) = renderer(&site, root, &statics, UrlStyle::Pretty)?;
+    let layers = layers(root, &site)?;
+    let statics = statics::collect(&layers).map_err(Error::Site)?;
+    let (renderer, _) = renderer(&site, &layers, &statics, UrlStyle::Pretty)?;
     let pages = routes::all_pages(&site);
     let errors: Vec<Diagnostic> = pages
         .par_iter()
@@ -253,10 +255,11 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         &mut |stage| watch.lap(stage),
     )?;
     interrupt::check()?;
-    let statics = statics::collect(&opts.root).map_err(Error::Site)?;
+    let layers = layers(&opts.root, &site)?;
+    let statics = statics::collect(&layers).map_err(Error::Site)?;
     interrupt::check()?;
     let (tera, origin, templates_fp) =
-        templates::load_with_fingerprint(&opts.root).map_err(Error::Site)?;
+        templates::load_with_fingerprint(&layers).map_err(Error::Site)?;
     let assets = Assets::build(&statics)?;
     let pages = routes::all_pages(&site);
     watch.lap("static files, templates, routes");
@@ -264,7 +267,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     // What the last build into this output says is already up to date.
     let fingerprints = Fingerprints::new(
         &site,
-        templates_fp ^ assets.fingerprint() ^ style_key(opts.style),
+        assets.fingerprint() ^ style_key(opts.style),
+        templates_fp,
     );
     let planned: Vec<(&routes::Page, String, u64)> = pages
         .par_iter()
@@ -430,15 +434,22 @@ fn style_key(style: UrlStyle) -> u64 {
 /// the site's: `assets` (hashed asset URLs) and `data_files`.
 fn renderer<'a>(
     site: &'a Site,
-    root: &Path,
+    layers: &Layers,
     statics: &[StaticFile],
     style: UrlStyle,
 ) -> Result<(Renderer<'a>, Assets)> {
-    let (tera, origin) = templates::load(root).map_err(Error::Site)?;
+    let (tera, origin) = templates::load(layers).map_err(Error::Site)?;
     let assets = Assets::build(statics)?;
     let mut renderer = Renderer::new(site, tera, origin, style).map_err(Error::one)?;
     set_globals(&mut renderer, &assets);
     Ok((renderer, assets))
+}
+
+/// The template and static layers of the site at `root`, with the theme
+/// its site.toml names (an unknown theme is an error).
+pub fn layers(root: &Path, site: &Site) -> Result<Layers> {
+    let c = &site.config;
+    Layers::new(root, c.theme.as_deref(), c.theme_at).map_err(Error::one)
 }
 
 /// Gives every page of `renderer` the values it receives besides the

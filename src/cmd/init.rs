@@ -1,4 +1,6 @@
-//! `detente init`: a new working site with the default templates.
+//! `detente init`: a new working site: content and site.toml. The default
+//! templates and static files stay built in (override one at a time, see
+//! `detente templates eject`); `--templates` copies them all, as before.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +11,10 @@ use crate::error::{Error, Result};
 pub struct Args {
     /// The folder to create (must not exist, or be empty).
     pub dir: PathBuf,
+    /// Also copy every default template and static file into the site
+    /// (a site that then no longer follows detente's defaults).
+    #[arg(long)]
+    pub templates: bool,
 }
 
 const SITE_TOML: &str = r#"title = "My exchanges timeline"
@@ -76,11 +82,13 @@ pub fn run(args: &Args) -> Result<String> {
         PathBuf::from(format!("content/exchanges/{}.md", EXCHANGE.0)),
         EXCHANGE.1.as_bytes(),
     ));
-    for (name, text) in embedded::TEMPLATES {
-        files.push((Path::new("templates").join(name), text.as_bytes()));
-    }
-    for (name, bytes) in embedded::STATIC {
-        files.push((Path::new("static").join(name), bytes));
+    if args.templates {
+        for (name, text) in embedded::TEMPLATES {
+            files.push((Path::new("templates").join(name), text.as_bytes()));
+        }
+        for (name, bytes) in embedded::STATIC {
+            files.push((Path::new("static").join(name), bytes));
+        }
     }
     for (rel, bytes) in &files {
         let path = dir.join(rel);
@@ -90,8 +98,13 @@ pub fn run(args: &Args) -> Result<String> {
         }
         std::fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))?;
     }
+    let templates = if args.templates {
+        "with copies of every default template and static file"
+    } else {
+        "using the default templates; `detente templates` lists them, `detente templates eject NAME` copies one to edit"
+    };
     Ok(format!(
-        "created a new site in {} ({} files); try: detente build --root {}",
+        "created a new site in {} ({} files, {templates}); try: detente build --root {}",
         dir.display(),
         files.len(),
         dir.display()

@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use tera::{Context, Value};
+use tera::Value;
+
+use super::Ctx;
 
 use super::charts::{self, TimelineOptions};
 use super::search;
@@ -160,7 +162,7 @@ impl Renderer<'_> {
 
     /// The who-met-whom grid: officials of the first country (rows) against
     /// those of the others (columns), with the number of exchanges per pair.
-    pub(super) fn matrix(&self, ctx: &mut Context) {
+    pub(super) fn matrix(&self, ctx: &mut Ctx) {
         let site = self.site;
         let root = Self::root_of(ctx);
         let first = site.config.countries.first().map(|c| c.key.as_str());

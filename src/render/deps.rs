@@ -14,11 +14,14 @@ use rayon::prelude::*;
 use rustc_hash::FxHasher;
 
 use super::routes::{Page, PageKind};
+use super::templates::TemplateFps;
 use crate::model::{Exchange, Site};
 
 /// Fingerprints of the parts of a site that pages read.
 pub struct Fingerprints {
     site: u64,
+    /// The templates each page kind reads, and the card's.
+    templates: TemplateFps,
     /// What each exchange's card shows (everything but body and sources).
     exchanges: Vec<u64>,
     /// All of `exchanges` in one (for the pages that read every card).
@@ -73,11 +76,13 @@ fn sources_fp(e: &Exchange) -> u64 {
 }
 
 impl Fingerprints {
-    /// Fingerprints `site`; `templates` identifies the template set in use.
-    pub fn new(site: &Site, templates: u64) -> Fingerprints {
+    /// Fingerprints `site`; `global` identifies what every page reads
+    /// besides the site (hashed asset names, the URL style), `templates`
+    /// the templates each page kind reads.
+    pub fn new(site: &Site, global: u64, templates: TemplateFps) -> Fingerprints {
         let c = &site.config;
         let mut h = FxHasher::default();
-        templates.hash(&mut h);
+        global.hash(&mut h);
         (
             &c.title,
             &c.base_url,
@@ -112,6 +117,7 @@ impl Fingerprints {
         let exchanges: Vec<u64> = site.exchanges.par_iter().map(card_fp).collect();
         Fingerprints {
             site: h.finish(),
+            templates,
             all_cards: hash_of(&exchanges),
             exchanges,
             bodies: site.exchanges.par_iter().map(body_fp).collect(),
@@ -154,13 +160,17 @@ impl Fingerprints {
 
     /// The fingerprint of everything exchange `i`'s card reads.
     pub fn card(&self, i: usize) -> u64 {
-        hash_of((self.site, self.exchanges[i]))
+        hash_of((self.site, self.templates.card, self.exchanges[i]))
     }
 
     /// The fingerprint of everything `page` reads.
     pub fn page(&self, site: &Site, page: &Page) -> u64 {
         let mut h = FxHasher::default();
         (self.site, page.kind.name(), page.index, page.number).hash(&mut h);
+        self.templates.page(page.kind).hash(&mut h);
+        if page.kind.lists_cards() {
+            self.templates.card.hash(&mut h);
+        }
         let list = |h: &mut FxHasher, ids: &[usize]| {
             for &i in ids {
                 (i, self.exchanges[i]).hash(h);
@@ -197,13 +207,4 @@ impl Fingerprints {
 pub struct Reads {
     pub body: bool,
     pub sources: bool,
-}
-
-/// A fingerprint of a template set.
-pub fn templates_fp<'a>(sources: impl Iterator<Item = (&'a str, &'a str)>) -> u64 {
-    let mut h = FxHasher::default();
-    for (name, text) in sources {
-        (name, text).hash(&mut h);
-    }
-    h.finish()
 }

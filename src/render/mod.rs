@@ -6,6 +6,7 @@
 
 mod browse;
 pub mod charts;
+mod context;
 pub mod deps;
 pub mod head;
 pub mod routes;
@@ -16,7 +17,9 @@ pub mod values;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use tera::{Context, Tera, Value};
+use tera::{Tera, Value};
+
+pub use context::Ctx;
 
 use crate::error::Diagnostic;
 use crate::markdown::{self, RenderOptions};
@@ -172,6 +175,29 @@ impl<'a> Renderer<'a> {
     /// renders many pages hands the same buffer back each time, so it grows
     /// to the largest page once instead of for every page.
     pub fn render_into(&self, page: &Page, buffer: Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
+        let ctx = self.context(page);
+        let mut out = templates::Guarded::reusing(
+            buffer,
+            templates::RENDER_TIME_LIMIT,
+            templates::RENDER_SIZE_LIMIT,
+        );
+        let template = page.kind.template();
+        if let Err(e) = self.tera.render_to(template, ctx.as_context(), &mut out) {
+            let file = page.file(self.site);
+            return Err(templates::render_error(
+                &self.origin,
+                &e,
+                &out,
+                template,
+                &file,
+            ));
+        }
+        let root = ctx.get("root").and_then(Value::as_str).unwrap_or("./");
+        Ok(values::place_root(out.out, root))
+    }
+
+    /// The context `page`'s template receives.
+    pub fn context(&self, page: &Page) -> Ctx {
         let path = page.path(self.site);
         let mut ctx = self.base_context(page, &path);
         match page.kind {
@@ -185,24 +211,7 @@ impl<'a> Renderer<'a> {
             PageKind::Matrix => self.matrix(&mut ctx),
             PageKind::NotFound => {}
         }
-        let mut out = templates::Guarded::reusing(
-            buffer,
-            templates::RENDER_TIME_LIMIT,
-            templates::RENDER_SIZE_LIMIT,
-        );
-        let template = page.kind.template();
-        if let Err(e) = self.tera.render_to(template, &ctx, &mut out) {
-            let file = page.file(self.site);
-            return Err(templates::render_error(
-                &self.origin,
-                &e,
-                &out,
-                template,
-                &file,
-            ));
-        }
-        let root = ctx.get("root").and_then(Value::as_str).unwrap_or("./");
-        Ok(values::place_root(out.out, root))
+        ctx
     }
 
     /// The prefix from a page back to the site root. The 404 page is served
@@ -220,8 +229,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn base_context(&self, page: &Page, path: &str) -> Context {
-        let mut ctx = Context::new();
+    fn base_context(&self, page: &Page, path: &str) -> Ctx {
+        let mut ctx = Ctx::default();
         let root = self.root(page, path);
         let url = self.style.url(path);
         let permalink = if self.site.config.base_url.is_empty() {
@@ -331,14 +340,14 @@ impl<'a> Renderer<'a> {
         ])
     }
 
-    fn root_of(ctx: &Context) -> String {
+    fn root_of(ctx: &Ctx) -> String {
         ctx.get("root")
             .and_then(Value::as_str)
             .unwrap_or("./")
             .to_string()
     }
 
-    fn home(&self, page: &Page, ctx: &mut Context) {
+    fn home(&self, page: &Page, ctx: &mut Ctx) {
         let (shown, pages) = page.list(self.site);
         ctx.insert_value("groups", self.by_year(shown));
         ctx.insert_value("count", Value::from(shown.len()));
@@ -356,7 +365,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn year(&self, page: &Page, ctx: &mut Context) {
+    fn year(&self, page: &Page, ctx: &mut Ctx) {
         let site = self.site;
         let y = &site.years[page.index];
         let (shown, pages) = page.list(site);
@@ -384,7 +393,7 @@ impl<'a> Renderer<'a> {
         );
     }
 
-    fn exchange(&self, page: &Page, ctx: &mut Context) {
+    fn exchange(&self, page: &Page, ctx: &mut Ctx) {
         let site = self.site;
         let e = &site.exchanges[page.index];
         let root = Self::root_of(ctx);
@@ -413,7 +422,7 @@ impl<'a> Renderer<'a> {
         ctx.insert_value("exchange", Value::from(m));
     }
 
-    fn officials(&self, ctx: &mut Context) {
+    fn officials(&self, ctx: &mut Ctx) {
         let site = self.site;
         let countries: Vec<Value> = site
             .config
@@ -449,7 +458,7 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn official(&self, page: &Page, ctx: &mut Context) {
+    fn official(&self, page: &Page, ctx: &mut Ctx) {
         let site = self.site;
         let i = page.index;
         let o = &site.officials[i];
@@ -536,7 +545,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn insert_shared(ctx: &mut Context, shared: &Shared) {
+    fn insert_shared(ctx: &mut Ctx, shared: &Shared) {
         for (k, v) in shared {
             ctx.insert_value(*k, v.clone());
         }
@@ -572,7 +581,7 @@ impl<'a> Renderer<'a> {
         [(key, shown), (more_key, Value::from(more))]
     }
 
-    fn issues(&self, ctx: &mut Context) {
+    fn issues(&self, ctx: &mut Ctx) {
         let mut order: Vec<usize> = (0..self.site.issues.len()).collect();
         order.sort_by(|&a, &b| self.site.issues[a].name.cmp(&self.site.issues[b].name));
         ctx.insert_value(
@@ -586,7 +595,7 @@ impl<'a> Renderer<'a> {
         );
     }
 
-    fn issue(&self, page: &Page, ctx: &mut Context) {
+    fn issue(&self, page: &Page, ctx: &mut Ctx) {
         let site = self.site;
         let i = page.index;
         let root = Self::root_of(ctx);

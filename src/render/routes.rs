@@ -34,6 +34,15 @@ impl PageKind {
         PageKind::NotFound,
     ];
 
+    /// Whether pages of this kind show exchange cards (rendered once
+    /// each through `partials/card.html`).
+    pub fn lists_cards(self) -> bool {
+        matches!(
+            self,
+            PageKind::Home | PageKind::Year | PageKind::Official | PageKind::Issue
+        )
+    }
+
     /// The template that renders this kind.
     pub fn template(self) -> &'static str {
         match self {

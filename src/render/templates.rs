@@ -1,10 +1,18 @@
-//! Loading the Tera templates: a site's own, or the defaults built in.
+//! Loading the Tera templates in layers: the site's own, its theme's, and
+//! the defaults built in.
 //!
-//! Owns where templates come from and how their errors are placed. A site
-//! with a `templates/` folder uses exactly those files (all required ones
-//! must be there); a site without one uses the defaults that `build.rs`
-//! embedded in the binary. Templates are compiled once per build.
+//! Owns which template of each name is used and how their errors are
+//! placed. A template in the site's `templates/` replaces the theme's and
+//! the default of the same name, a theme's replaces the default, and any
+//! layer may add templates of its own (see `layers`). Every default is
+//! also registered under a stable name, `detente/<name>`, and every theme
+//! template under `theme/<name>`, so an override can extend the template
+//! it replaces and change one block. `{% extends %}` and `{% include %}`
+//! of a plain name always resolve to the template in use (site first).
+//! Templates are compiled once per build.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -13,72 +21,271 @@ use tera::{ErrorKind, Tera};
 use super::routes::PageKind;
 use crate::embedded;
 use crate::error::{Diagnostic, LineCol};
+use crate::layers::{Kind, Layer, Layers};
 
 /// The folder of a site's own templates.
 pub const DIR: &str = "templates";
 
-/// Where the templates came from, for placing errors.
+/// The prefix of the stable names of the default templates.
+pub const DEFAULT_PREFIX: &str = "detente/";
+/// The prefix of the names of a theme's templates.
+pub const THEME_PREFIX: &str = "theme/";
+
+/// Where each template came from, for placing errors: the file of each
+/// name that is not built in.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    files: HashMap<String, PathBuf>,
+}
+
+/// One template file of one layer.
 #[derive(Debug, Clone)]
-pub enum Origin {
-    Site(PathBuf),
-    BuiltIn,
+pub struct Source {
+    pub name: String,
+    pub text: String,
+    pub layer: Layer,
+    /// The file, relative to the site root (or `<built-in templates>/…`).
+    pub file: PathBuf,
 }
 
-/// Compiles the site's templates (or the built-in ones).
-pub fn load(root: &Path) -> Result<(Tera, Origin), Vec<Diagnostic>> {
-    load_with_fingerprint(root).map(|(tera, origin, _)| (tera, origin))
+/// The templates of every layer, and which one of each name is in use.
+#[derive(Debug, Clone)]
+pub struct Set {
+    /// Every template of every layer, by name, then layer (highest first).
+    pub all: Vec<Source>,
 }
 
-/// Like [`load`], also returning a fingerprint of the template sources.
-pub fn load_with_fingerprint(root: &Path) -> Result<(Tera, Origin, u64), Vec<Diagnostic>> {
-    let dir = root.join(DIR);
-    let (sources, origin) = if dir.is_dir() {
-        (read_dir_templates(root)?, Origin::Site(PathBuf::from(DIR)))
-    } else {
-        let builtin = embedded::TEMPLATES
+impl Set {
+    /// Reads the templates of `layers`.
+    pub fn read(layers: &Layers) -> Result<Set, Vec<Diagnostic>> {
+        let mut all: Vec<Source> = embedded::TEMPLATES
             .iter()
-            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .map(|(name, text)| Source {
+                name: name.to_string(),
+                text: text.to_string(),
+                layer: Layer::Default,
+                file: builtin_file(name),
+            })
             .collect();
-        (builtin, Origin::BuiltIn)
-    };
+        let mut problems = Vec::new();
+        for folder in layers.folders(Kind::Templates) {
+            match read_dir_templates(layers.root(), &folder.shown) {
+                Ok(found) => all.extend(found.into_iter().map(|(name, text)| Source {
+                    file: folder.shown.join(&name),
+                    name,
+                    text,
+                    layer: folder.layer,
+                })),
+                Err(mut p) => problems.append(&mut p),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        all.sort_by(|a, b| a.name.cmp(&b.name).then(a.layer.cmp(&b.layer)));
+        Ok(Set { all })
+    }
+
+    /// The template in use for each name: the highest layer's.
+    pub fn in_use(&self) -> impl Iterator<Item = &Source> {
+        self.all
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| *i == 0 || self.all[i - 1].name != s.name)
+            .map(|(_, s)| s)
+    }
+
+    /// The template in use named `name`.
+    pub fn get(&self, name: &str) -> Option<&Source> {
+        self.in_use().find(|s| s.name == name)
+    }
+
+    /// What Tera compiles: every template in use under its name, every
+    /// default under `detente/<name>`, every theme template under
+    /// `theme/<name>`; and where each one is, for messages.
+    fn compiled(&self) -> (Vec<(String, &str)>, Origin) {
+        let mut out: Vec<(String, &str)> = Vec::new();
+        let mut origin = Origin::default();
+        for s in self.in_use() {
+            out.push((s.name.clone(), &s.text));
+            origin.files.insert(s.name.clone(), s.file.clone());
+        }
+        for s in &self.all {
+            let prefix = match s.layer {
+                Layer::Default => DEFAULT_PREFIX,
+                Layer::Theme => THEME_PREFIX,
+                Layer::Site => continue,
+            };
+            let name = format!("{prefix}{}", s.name);
+            origin.files.insert(name.clone(), s.file.clone());
+            out.push((name, &s.text));
+        }
+        (out, origin)
+    }
+
+    /// The names of the templates `name` reads, itself included: those it
+    /// extends, includes or imports, and theirs in turn. A quoted string
+    /// that is the name of a template counts as a reference, so the set is
+    /// never smaller than the real one.
+    pub fn closure(&self, name: &str) -> Vec<String> {
+        let by_name: BTreeMap<String, &str> = self
+            .in_use()
+            .map(|s| (s.name.clone(), s.text.as_str()))
+            .chain(self.all.iter().filter_map(|s| {
+                let prefix = match s.layer {
+                    Layer::Default => DEFAULT_PREFIX,
+                    Layer::Theme => THEME_PREFIX,
+                    Layer::Site => return None,
+                };
+                Some((format!("{prefix}{}", s.name), s.text.as_str()))
+            }))
+            .collect();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut stack = vec![name.to_string()];
+        while let Some(n) = stack.pop() {
+            let Some(text) = by_name.get(&n) else {
+                continue;
+            };
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            for quoted in quoted_strings(text) {
+                if by_name.contains_key(quoted) && !seen.contains(quoted) {
+                    stack.push(quoted.to_string());
+                }
+            }
+        }
+        let mut names: Vec<String> = seen.into_iter().collect();
+        names.sort();
+        names
+    }
+
+    /// One fingerprint per page kind: of the templates it reads (and the
+    /// card's, for the kinds that list cards), so that a changed template
+    /// re-renders exactly the pages that use it.
+    pub fn fingerprints(&self) -> TemplateFps {
+        let fp = |names: &[String]| {
+            let mut h = rustc_hash::FxHasher::default();
+            for n in names {
+                let text = self.text_of(n);
+                (n, text).hash(&mut h);
+            }
+            h.finish()
+        };
+        TemplateFps {
+            card: fp(&self.closure(super::values::CARD_TEMPLATE)),
+            pages: PageKind::ALL
+                .iter()
+                .map(|k| fp(&self.closure(k.template())))
+                .collect(),
+        }
+    }
+
+    /// The text Tera compiles under `name` (a plain or prefixed name).
+    fn text_of(&self, name: &str) -> Option<&str> {
+        let layer = if name.starts_with(DEFAULT_PREFIX) {
+            Some(Layer::Default)
+        } else if name.starts_with(THEME_PREFIX) {
+            Some(Layer::Theme)
+        } else {
+            None
+        };
+        match layer {
+            Some(layer) => {
+                let plain = name.split_once('/').map_or(name, |(_, rest)| rest);
+                self.all
+                    .iter()
+                    .find(|s| s.layer == layer && s.name == plain)
+                    .map(|s| s.text.as_str())
+            }
+            None => self.get(name).map(|s| s.text.as_str()),
+        }
+    }
+}
+
+/// Every string in double or single quotes in `text`.
+fn quoted_strings(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let q = bytes[i];
+            i += 1;
+            if q == b'"' || q == b'\'' {
+                let start = i;
+                while i < bytes.len() && bytes[i] != q && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                let end = i;
+                i += 1;
+                // Both ends are ASCII quotes: a valid slice of the text.
+                return Some(&text[start..end.min(text.len())]);
+            }
+        }
+        None
+    })
+}
+
+/// Fingerprints of the templates each page kind reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplateFps {
+    /// The card's (`partials/card.html` and what it reads).
+    pub card: u64,
+    /// One per kind of [`PageKind::ALL`], in that order.
+    pub pages: Vec<u64>,
+}
+
+impl TemplateFps {
+    /// The fingerprint of the templates pages of `kind` read.
+    pub fn page(&self, kind: PageKind) -> u64 {
+        let i = PageKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.pages.get(i).copied().unwrap_or(0)
+    }
+}
+
+/// Compiles the templates of `layers`.
+pub fn load(layers: &Layers) -> Result<(Tera, Origin), Vec<Diagnostic>> {
+    load_with_fingerprint(layers).map(|(tera, origin, _)| (tera, origin))
+}
+
+/// Like [`load`], also returning the fingerprints of the templates each
+/// page kind reads.
+pub fn load_with_fingerprint(
+    layers: &Layers,
+) -> Result<(Tera, Origin, TemplateFps), Vec<Diagnostic>> {
+    let set = Set::read(layers)?;
+    compile(&set).map(|(tera, origin)| (tera, origin, set.fingerprints()))
+}
+
+/// Compiles a template set.
+pub fn compile(set: &Set) -> Result<(Tera, Origin), Vec<Diagnostic>> {
+    let (sources, origin) = set.compiled();
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
-    let missing: Vec<Diagnostic> = required()
-        .filter(|name| !sources.iter().any(|(n, _)| n == name))
-        .map(|name| {
-            Diagnostic::error(origin.file(name), format!("the template `{name}` is missing"))
-                .help("a site's templates/ folder must hold every page template; `detente init` writes a complete set to start from")
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(missing);
-    }
-    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), *s)))
         .map_err(|e| vec![diagnostic(&origin, &e)])?;
-    let fingerprint =
-        super::deps::templates_fp(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())));
-    Ok((tera, origin, fingerprint))
+    Ok((tera, origin))
 }
 
-/// The templates every site needs: the base and one per page kind.
-fn required() -> impl Iterator<Item = &'static str> {
-    std::iter::once("base.html").chain(PageKind::ALL.iter().map(|k| k.template()))
+fn builtin_file(name: &str) -> PathBuf {
+    PathBuf::from(format!("<built-in templates>/{name}"))
 }
 
-fn read_dir_templates(root: &Path) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
-    let dir = &root.join(DIR);
+/// The templates under `shown` (a folder relative to `root`): name and text.
+fn read_dir_templates(root: &Path, shown: &Path) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+    let dir = &root.join(shown);
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    crate::confine::path(root, Path::new(DIR)).map_err(|d| vec![d])?;
+    crate::confine::path(root, shown).map_err(|d| vec![d])?;
     let mut stack = vec![dir.to_path_buf()];
     let mut visited = std::collections::HashSet::new();
     while let Some(d) = stack.pop() {
-        let shown = Path::new(DIR).join(d.strip_prefix(dir).unwrap_or(&d));
+        let here = shown.join(d.strip_prefix(dir).unwrap_or(&d));
         // A symbolic link back up the tree would be walked forever.
         if !std::fs::canonicalize(&d).is_ok_and(|real| visited.insert(real)) {
             problems.push(
                 Diagnostic::error(
-                    &shown,
+                    &here,
                     "this folder is a symbolic link back to a folder already read (a symlink loop)",
                 )
                 .help("remove the link"),
@@ -89,7 +296,7 @@ fn read_dir_templates(root: &Path) -> Result<Vec<(String, String)>, Vec<Diagnost
             Ok(e) => e,
             Err(e) => {
                 problems.push(
-                    Diagnostic::error(&shown, format!("cannot read the folder: {e}"))
+                    Diagnostic::error(&here, format!("cannot read the folder: {e}"))
                         .help("give yourself permission to read the folder"),
                 );
                 continue;
@@ -99,12 +306,13 @@ fn read_dir_templates(root: &Path) -> Result<Vec<(String, String)>, Vec<Diagnost
             let path = entry.path();
             let rel = path.strip_prefix(dir).unwrap_or(&path);
             let name = rel.to_string_lossy().replace('\\', "/");
-            if name.starts_with('.') || name.ends_with('~') {
+            let file_name = entry.file_name();
+            if file_name.to_string_lossy().starts_with('.') || name.ends_with('~') {
                 continue;
             }
-            let shown = Path::new(DIR).join(rel);
+            let file = shown.join(rel);
             let link = entry.file_type().is_ok_and(|t| t.is_symlink());
-            if let Err(d) = link.then(|| crate::confine::link(root, &shown)).transpose() {
+            if let Err(d) = link.then(|| crate::confine::link(root, &file)).transpose() {
                 problems.push(d);
                 continue;
             }
@@ -112,7 +320,7 @@ fn read_dir_templates(root: &Path) -> Result<Vec<(String, String)>, Vec<Diagnost
                 stack.push(path);
                 continue;
             }
-            match crate::load::read_text(root, &shown) {
+            match crate::load::read_text(root, &file) {
                 Ok(text) => out.push((
                     name,
                     text.trim_start_matches('\u{feff}').replace("\r\n", "\n"),
@@ -132,9 +340,9 @@ fn read_dir_templates(root: &Path) -> Result<Vec<(String, String)>, Vec<Diagnost
 impl Origin {
     /// The path shown for template `name`.
     pub fn file(&self, name: &str) -> PathBuf {
-        match self {
-            Origin::Site(dir) => dir.join(name),
-            Origin::BuiltIn => PathBuf::from(format!("<built-in templates>/{name}")),
+        match self.files.get(name) {
+            Some(file) => file.clone(),
+            None => builtin_file(name.strip_prefix(DEFAULT_PREFIX).unwrap_or(name)),
         }
     }
 }
@@ -383,11 +591,7 @@ mod tests {
         assert!(result.is_err());
         assert_eq!(g.stopped, Some(Stop::Time));
         let d = g
-            .diagnostic(
-                &Origin::Site(PathBuf::from(DIR)),
-                "index.html",
-                "index.html",
-            )
+            .diagnostic(&Origin::default(), "index.html", "index.html")
             .expect("stopped");
         assert!(d.message.contains("took longer"), "{}", d.message);
     }

@@ -126,6 +126,8 @@ pub const ROOT_MARK: &str = "\u{1}detente-root\u{1}";
 
 /// The template of an exchange card, rendered once per exchange.
 pub const CARD_TEMPLATE: &str = "partials/card.html";
+/// The values the card template receives (see [`with_html`]).
+pub const CARD_CONTEXT: [&str; 3] = ["e", "root", "site"];
 
 /// Replaces every [`ROOT_MARK`] in a rendered page with the page's root.
 /// A root no longer than the mark (every page's but a 404 page's under a

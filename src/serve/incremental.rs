@@ -27,6 +27,7 @@ use tera::Tera;
 use crate::assets::Assets;
 use crate::config::{self, Config};
 use crate::error::{Diagnostic, Error, Result};
+use crate::layers;
 use crate::leaves::Leaves;
 use crate::load::{self, Entry, ExchangeFront, IssueFront, Kind, Loaded, OfficialFront};
 use crate::model::{Exchange, Site};
@@ -34,7 +35,7 @@ use crate::output::Writer;
 use crate::pipeline;
 use crate::render::deps::Fingerprints;
 use crate::render::routes::Page;
-use crate::render::templates::{self, Origin};
+use crate::render::templates::{self, Origin, TemplateFps};
 use crate::render::values::UrlStyle;
 use crate::render::{Parts, Renderer, routes};
 use crate::statics::{self, StaticFile};
@@ -52,7 +53,9 @@ pub struct Session {
     officials: BTreeMap<String, Entry<OfficialFront>>,
     issues: BTreeMap<String, Entry<IssueFront>>,
     listing_problems: Vec<Diagnostic>,
-    templates: std::result::Result<(Tera, Origin, u64), Vec<Diagnostic>>,
+    /// The compiled templates of the current layers; `None` once a
+    /// template, a theme or site.toml (which names the theme) changed.
+    templates: Option<std::result::Result<(Tera, Origin, TemplateFps), Vec<Diagnostic>>>,
     /// What changed since the last good rebuild.
     pending: Pending,
     /// The model and renderer of the last good rebuild.
@@ -119,7 +122,7 @@ impl Session {
             officials: BTreeMap::new(),
             issues: BTreeMap::new(),
             listing_problems: Vec::new(),
-            templates: templates::load_with_fingerprint(root),
+            templates: None,
             pending: Pending {
                 whole: true,
                 edited: BTreeSet::new(),
@@ -158,10 +161,21 @@ impl Session {
         for path in paths {
             let rel = path.strip_prefix(&self.root).unwrap_or(path);
             let rel_str = rel.to_string_lossy().replace('\\', "/");
+            let theme_static = self.config.as_ref().ok().and_then(|c| {
+                let prefix = format!("{}/{}/static", layers::THEMES, c.theme.as_deref()?);
+                rel_str.strip_prefix(&prefix).map(str::to_string)
+            });
             if rel_str == load::SITE_TOML {
                 self.config = load::load_config(&self.root);
+                // It names the theme.
+                self.templates = None;
+                changed_statics.insert(String::new());
             } else if rel_str == "templates" || rel_str.starts_with("templates/") {
-                self.templates = templates::load_with_fingerprint(&self.root);
+                self.templates = None;
+            } else if let Some(inner) = theme_static {
+                changed_statics.insert(inner.trim_start_matches('/').to_string());
+            } else if rel_str == layers::THEMES || rel_str.starts_with("themes/") {
+                self.templates = None;
             } else if let Some(inner) = rel_str.strip_prefix("static/") {
                 changed_statics.insert(inner.to_string());
             } else if rel_str == "static" {
@@ -325,11 +339,16 @@ impl Session {
             return Err(Error::Site(diagnostics));
         }
         let warnings = diagnostics;
-        let (tera, origin, templates_fp) = self.templates.clone().map_err(Error::Site)?;
-        let statics = statics::collect(&self.root).map_err(Error::Site)?;
+        let layers = pipeline::layers(&self.root, &site)?;
+        let (tera, origin, templates_fp) = self
+            .templates
+            .get_or_insert_with(|| templates::load_with_fingerprint(&layers))
+            .clone()
+            .map_err(Error::Site)?;
+        let statics = statics::collect(&layers).map_err(Error::Site)?;
         let assets = Assets::build(&statics)?;
         // Pages link hashed asset names: a changed asset changes every page.
-        let fingerprints = Fingerprints::new(&site, templates_fp ^ assets.fingerprint());
+        let fingerprints = Fingerprints::new(&site, assets.fingerprint(), templates_fp);
         // Cards the last good build made from the same inputs are reused.
         let last = self.last.as_ref();
         let mut renderer = Renderer::reusing(&site, tera, origin, UrlStyle::Pretty, |i| {

@@ -21,9 +21,16 @@ pub const QUIET: Duration = Duration::from_millis(20);
 /// of edits arriving faster than [`QUIET`] cannot starve the rebuilds.
 pub const MAX_HOLD: Duration = Duration::from_millis(250);
 
-/// Watches `content/`, `templates/` and `static/` under a site root.
+/// The folders of a site that are watched, each recursively.
+const SOURCES: [&str; 4] = ["content", "templates", "static", "themes"];
+
+/// Watches `content/`, `templates/`, `static/` and `themes/` under a site
+/// root, including those created after it started (a first override).
 pub struct Watch {
-    _watcher: notify::RecommendedWatcher,
+    watcher: RefCell<notify::RecommendedWatcher>,
+    root: PathBuf,
+    /// The folders of [`SOURCES`] watched so far.
+    watched: RefCell<BTreeSet<PathBuf>>,
     rx: Receiver<notify::Result<notify::Event>>,
     ignore: Option<PathBuf>,
     /// Events taken off the channel by [`Watch::has_pending`], not yet batched.
@@ -41,14 +48,18 @@ impl Watch {
         // Watch the root itself (not recursively) to see the three folders
         // appear or disappear, and each existing folder recursively.
         watcher.watch(root, RecursiveMode::NonRecursive)?;
-        for dir in ["content", "templates", "static"] {
+        let mut watched = BTreeSet::new();
+        for dir in SOURCES {
             let path = root.join(dir);
             if path.is_dir() {
                 watcher.watch(&path, RecursiveMode::Recursive)?;
+                watched.insert(path);
             }
         }
         Ok(Watch {
-            _watcher: watcher,
+            watcher: RefCell::new(watcher),
+            root: root.to_path_buf(),
+            watched: RefCell::new(watched),
             rx,
             ignore,
             early: RefCell::new(Vec::new()),
@@ -104,7 +115,25 @@ impl Watch {
             if self.ignore.as_ref().is_some_and(|i| p.starts_with(i)) {
                 continue;
             }
+            self.follow_new_folder(&p);
             paths.insert(p);
+        }
+    }
+
+    /// Starts watching a source folder created after the start (the
+    /// first `templates/` override, a new `themes/`).
+    fn follow_new_folder(&self, path: &Path) {
+        if path.parent() != Some(self.root.as_path()) || !path.is_dir() {
+            return;
+        }
+        let is_source = path
+            .file_name()
+            .is_some_and(|n| SOURCES.iter().any(|s| n == *s));
+        if is_source && self.watched.borrow_mut().insert(path.to_path_buf()) {
+            let _ = self
+                .watcher
+                .borrow_mut()
+                .watch(path, RecursiveMode::Recursive);
         }
     }
 }
