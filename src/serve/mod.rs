@@ -101,10 +101,13 @@ pub fn run(args: &Args) -> Result<String> {
     let ignore = std::fs::canonicalize(&output).ok();
     let watch = watch::Watch::start(&root, ignore)
         .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", args.root.display())))?;
-    {
-        let (root, hub) = (output.clone(), Arc::clone(&hub));
-        std::thread::spawn(move || http::serve(listener, root, hub));
-    }
+    let hosts = http::Hosts::new(&args.interface, addr);
+    let server = http::Server::new(listener, output.clone(), Arc::clone(&hub), hosts)
+        .map_err(|e| Error::Usage(format!("cannot serve on {url}: {e}")))?;
+    std::thread::Builder::new()
+        .name("detente-serve".into())
+        .spawn(move || server.run())
+        .map_err(|e| Error::Usage(format!("cannot start the server thread: {e}")))?;
     println!("serving {} at {url} (Ctrl-C to stop)", args.root.display());
     if args.open {
         open_browser(&url);
