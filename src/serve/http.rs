@@ -1,20 +1,52 @@
-//! A small HTTP/1.1 server for the built site, with live reload.
+//! The web server of `detente serve`: the built site, with live reload.
 //!
-//! Owns request parsing, path safety (only files inside the output folder
-//! are ever served: `..`, encoded traversal, absolute paths and symlinks
-//! leaving the folder are refused), content types, the 404 page, and the
-//! Server-Sent Events channel that tells open tabs to reload or to show a
-//! build error. It reads the output folder and never writes it.
+//! Owns everything between the socket and the output folder. Connections
+//! are handled by hyper (HTTP/1.1, keep-alive) on a small tokio runtime
+//! that runs on the server's own thread; the rest of detente stays
+//! synchronous. An idle or trickling connection costs a parked task, never
+//! a worker: a request head must arrive whole within [`HEAD_TIMEOUT`] (on a
+//! new connection, and between requests on a kept-alive one) or the
+//! connection is closed. This module also owns the `Host` check against DNS
+//! rebinding ([`Hosts`]), path safety (only files inside the output folder
+//! are served: `..`, encoded traversal, absolute paths and symlinks leaving
+//! the folder are refused, and dotfiles are never served), content types,
+//! the 404 page, and the Server-Sent Events channel that tells open tabs to
+//! reload or to show a build error. It reads the output folder and never
+//! writes it.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr, TcpListener};
+use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{Either, Full};
+use hyper::body::{Body, Frame, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 /// The path of the live-reload event stream.
 pub const EVENTS_PATH: &str = "/__detente/events";
+
+/// How long a connection may take to send a whole request head, and how
+/// long a kept-alive connection may sit idle between requests.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// At most this many connections are open at once; more wait to be
+/// accepted until one closes (each idle one within [`HEAD_TIMEOUT`]).
+const MAX_CONNECTIONS: usize = 512;
+
+/// How often an idle event stream sends a comment, so that a closed tab is
+/// noticed and proxies keep the stream open.
+const EVENTS_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What the server tells browsers after each rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,15 +56,16 @@ pub enum Event {
     Failed(String),
 }
 
-/// Shared between the server threads and the rebuild loop.
+/// Shared between the server and the rebuild loop.
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<Event>>>,
+    clients: Mutex<Vec<UnboundedSender<Event>>>,
     /// The current build error, shown to pages loaded while it lasts.
     error: Mutex<Option<String>>,
 }
 
 impl Hub {
+    /// Tells every open tab; callable from any thread, never blocks on them.
     pub fn broadcast(&self, event: Event) {
         *self.error.lock().unwrap_or_else(|p| p.into_inner()) = match &event {
             Event::Failed(text) => Some(text.clone()),
@@ -42,8 +75,8 @@ impl Hub {
         clients.retain(|c| c.send(event.clone()).is_ok());
     }
 
-    fn subscribe(&self) -> Receiver<Event> {
-        let (tx, rx) = channel();
+    fn subscribe(&self) -> UnboundedReceiver<Event> {
+        let (tx, rx) = unbounded_channel();
         if let Some(text) = self.error.lock().unwrap_or_else(|p| p.into_inner()).clone() {
             let _ = tx.send(Event::Failed(text));
         }
@@ -55,125 +88,289 @@ impl Hub {
     }
 }
 
+/// Which `Host` headers are answered. A web page whose domain an attacker
+/// points at 127.0.0.1 (DNS rebinding) reaches the server with its own
+/// domain as the `Host`; only names that cannot be rebound are answered:
+/// `localhost` and loopback addresses (any port: a forwarded port still
+/// works), the address bound, and the `--interface` name as given. Bound to
+/// every interface (`0.0.0.0` or `::`), any `Host` is answered: the site is
+/// then open to the network anyway.
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    any: bool,
+    ip: IpAddr,
+    name: Option<String>,
+}
+
+impl Hosts {
+    /// The hosts for a server asked to listen on `interface`, bound at `addr`.
+    pub fn new(interface: &str, addr: SocketAddr) -> Hosts {
+        let name = host_name(interface).filter(|n| n.parse::<IpAddr>().is_err());
+        Hosts {
+            any: addr.ip().is_unspecified(),
+            ip: addr.ip(),
+            name,
+        }
+    }
+
+    /// Whether a request with this `Host` (or absolute-form authority) is
+    /// answered.
+    pub fn allows(&self, host: &str) -> bool {
+        if self.any {
+            return true;
+        }
+        let Some(name) = host_name(host) else {
+            return false;
+        };
+        if name == "localhost" || self.name.as_deref() == Some(name.as_str()) {
+            return true;
+        }
+        name.parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip == self.ip)
+    }
+}
+
+/// The host of a `Host` value, lowercase, without the port, the brackets
+/// of an IPv6 address or a final dot; None if it is malformed.
+fn host_name(value: &str) -> Option<String> {
+    let value = value.trim();
+    let is_port = |p: &str| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
+    let name = if let Some(rest) = value.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        if !(after.is_empty() || after.strip_prefix(':').is_some_and(is_port)) {
+            return None;
+        }
+        inside.parse::<Ipv6Addr>().ok()?;
+        inside
+    } else {
+        match value.split_once(':') {
+            Some((name, port)) if is_port(port) => name,
+            Some(_) => return None,
+            None => value,
+        }
+    };
+    let name = name.strip_suffix('.').unwrap_or(name);
+    if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace() || b == b'/') {
+        return None;
+    }
+    Some(name.to_ascii_lowercase())
+}
+
 /// The script injected before `</body>` of every HTML page served (never
 /// in `build` output): reloads on a good build, shows an overlay on a bad one.
 const LIVE_RELOAD: &str = r#"<script>(function(){if(!window.EventSource)return;var es=new EventSource("/__detente/events");function hide(){var o=document.getElementById("detente-error");if(o)o.remove();}es.addEventListener("reload",function(){location.reload();});es.addEventListener("failed",function(e){hide();var o=document.createElement("pre");o.id="detente-error";o.setAttribute("role","alert");o.textContent="detente: the last edit did not build\n\n"+JSON.parse(e.data);o.style.cssText="position:fixed;inset:1rem;z-index:2147483647;margin:0;padding:1rem;overflow:auto;background:#1b1b1b;color:#ffb4ab;font:14px/1.5 monospace;white-space:pre-wrap;border:2px solid #ff5449;border-radius:8px";document.body.appendChild(o);});})();</script>"#;
 
-/// Serves `root` on `listener` until the process ends.
-pub fn serve(listener: TcpListener, root: PathBuf, hub: Arc<Hub>) {
-    let (tx, rx) = channel::<TcpStream>();
-    let rx = Arc::new(Mutex::new(rx));
-    for _ in 0..8 {
-        let rx = Arc::clone(&rx);
-        let root = root.clone();
-        let hub = Arc::clone(&hub);
-        std::thread::spawn(move || {
-            loop {
-                let stream = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
-                    Ok(s) => s,
-                    Err(_) => return,
-                };
-                handle(stream, &root, &hub);
+/// What every request handler sees.
+struct State {
+    root: PathBuf,
+    hub: Arc<Hub>,
+    hosts: Hosts,
+}
+
+/// The server, ready to run: its runtime is built and its socket taken
+/// over, so that what can fail has failed before [`Server::run`].
+pub struct Server {
+    runtime: tokio::runtime::Runtime,
+    listener: tokio::net::TcpListener,
+    state: Arc<State>,
+}
+
+impl Server {
+    /// Serves `root` on `listener`, answering only the `hosts` allowed.
+    pub fn new(
+        listener: TcpListener,
+        root: PathBuf,
+        hub: Arc<Hub>,
+        hosts: Hosts,
+    ) -> std::io::Result<Server> {
+        // One thread runs every connection; files are read on a few
+        // blocking threads beside it, so a slow disk holds no connection.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .max_blocking_threads(4)
+            .thread_name("detente-serve")
+            .build()?;
+        listener.set_nonblocking(true)?;
+        let listener = {
+            let _inside = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        Ok(Server {
+            runtime,
+            listener,
+            state: Arc::new(State { root, hub, hosts }),
+        })
+    }
+
+    /// Serves until the process ends; call it on a thread of its own.
+    pub fn run(self) {
+        let Server {
+            runtime,
+            listener,
+            state,
+        } = self;
+        runtime.block_on(accept(listener, state));
+    }
+}
+
+async fn accept(listener: tokio::net::TcpListener, state: Arc<State>) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors, or a connection reset before it
+                // was accepted: wait a moment rather than spin.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
             }
+        };
+        let _ = stream.set_nodelay(true);
+        let state = Arc::clone(&state);
+        tokio::spawn(async move {
+            let service = service_fn(move |req| answer(req, Arc::clone(&state)));
+            let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
+                .keep_alive(true)
+                .title_case_headers(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            drop(slot);
         });
     }
-    for stream in listener.incoming().flatten() {
-        if tx.send(stream).is_err() {
-            return;
-        }
-    }
 }
 
-struct Request {
-    method: String,
-    target: String,
-}
+type Reply = Response<Either<Full<Bytes>, EventStream>>;
 
-fn read_request(stream: &TcpStream) -> Option<Request> {
-    let mut reader = BufReader::new(stream.take(16 * 1024));
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let target = parts.next()?.to_string();
-    // Drain the headers; the server needs none of them.
-    loop {
-        let mut header = String::new();
-        match reader.read_line(&mut header) {
-            Ok(0) => break,
-            Ok(_) if header == "\r\n" || header == "\n" => break,
-            Ok(_) => {}
-            Err(_) => return None,
-        }
-    }
-    Some(Request { method, target })
-}
-
-fn handle(mut stream: TcpStream, root: &Path, hub: &Hub) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let Some(req) = read_request(&stream) else {
-        return;
-    };
-    let head = match req.method.as_str() {
-        "GET" => false,
-        "HEAD" => true,
-        _ => {
-            let _ = respond(
-                &mut stream,
-                405,
-                "text/plain; charset=utf-8",
-                b"method not allowed\n",
-                false,
-                &[("Allow", "GET, HEAD")],
-            );
-            return;
-        }
-    };
-    let path = req.target.split(['?', '#']).next().unwrap_or("/");
-    if path == EVENTS_PATH {
-        stream_events(stream, hub);
-        return;
-    }
-    match resolve(root, path) {
-        Resolved::File(file) => match std::fs::read(&file) {
-            Ok(mut body) => {
-                let kind = content_type(&file);
-                if kind.starts_with("text/html") {
-                    body = inject(body);
-                }
-                let _ = respond(&mut stream, 200, kind, &body, head, &[]);
+async fn answer(req: Request<Incoming>, state: Arc<State>) -> Result<Reply, Infallible> {
+    // The authority of an absolute-form target takes the place of `Host`.
+    let host = match req.uri().authority() {
+        Some(authority) => Some(authority.as_str()),
+        None => {
+            let mut values = req.headers().get_all(header::HOST).iter();
+            match (values.next(), values.next()) {
+                (Some(value), None) => Some(value.to_str().unwrap_or("")),
+                _ => None,
             }
-            Err(_) => not_found(&mut stream, root, head),
+        }
+    };
+    let Some(host) = host else {
+        return Ok(text(
+            StatusCode::BAD_REQUEST,
+            "one Host header is required\n",
+        ));
+    };
+    if !state.hosts.allows(host) {
+        return Ok(text(
+            StatusCode::MISDIRECTED_REQUEST,
+            "misdirected request: detente serve answers to localhost and the address it \
+             listens on (see --interface)\n",
+        ));
+    }
+    let head = match *req.method() {
+        Method::GET => false,
+        Method::HEAD => true,
+        _ => {
+            let mut reply = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+            reply
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            return Ok(reply);
+        }
+    };
+    let path = req.uri().path().to_string();
+    if path == EVENTS_PATH {
+        return Ok(events(&state.hub, head));
+    }
+    let found = {
+        let state = Arc::clone(&state);
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || find(&state.root, &path)).await
+    };
+    Ok(match found {
+        Ok(found) => found.into_reply(&path),
+        Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n"),
+    })
+}
+
+/// What a path leads to, read from the output folder.
+enum Lookup {
+    File(&'static str, Vec<u8>),
+    /// A folder named without its final `/`.
+    Folder,
+    Forbidden,
+    /// The site's 404 page, if it has one.
+    NotFound(Option<Vec<u8>>),
+}
+
+fn find(root: &Path, url_path: &str) -> Lookup {
+    let not_found = || Lookup::NotFound(std::fs::read(root.join("404.html")).ok().map(inject));
+    match resolve(root, url_path) {
+        Resolved::File(file) => match std::fs::read(&file) {
+            Ok(body) => {
+                let kind = content_type(&file);
+                let body = if kind.starts_with("text/html") {
+                    inject(body)
+                } else {
+                    body
+                };
+                Lookup::File(kind, body)
+            }
+            Err(_) => not_found(),
         },
-        Resolved::Redirect(to) => {
-            let _ = respond(
-                &mut stream,
-                301,
-                "text/plain; charset=utf-8",
-                b"moved\n",
-                head,
-                &[("Location", &to)],
-            );
-        }
-        Resolved::Forbidden => {
-            let _ = respond(
-                &mut stream,
-                403,
-                "text/plain; charset=utf-8",
-                b"forbidden\n",
-                head,
-                &[],
-            );
-        }
-        Resolved::NotFound => not_found(&mut stream, root, head),
+        Resolved::Redirect => Lookup::Folder,
+        Resolved::Forbidden => Lookup::Forbidden,
+        Resolved::NotFound => not_found(),
     }
 }
 
-fn not_found(stream: &mut TcpStream, root: &Path, head: bool) {
-    let body = std::fs::read(root.join("404.html"))
-        .map(inject)
-        .unwrap_or_else(|_| b"not found\n".to_vec());
-    let _ = respond(stream, 404, "text/html; charset=utf-8", &body, head, &[]);
+impl Lookup {
+    fn into_reply(self, url_path: &str) -> Reply {
+        match self {
+            Lookup::File(kind, body) => reply(StatusCode::OK, kind, body.into()),
+            Lookup::Folder => {
+                let mut reply = text(StatusCode::MOVED_PERMANENTLY, "moved\n");
+                // The path as requested (still percent-encoded, so a valid
+                // header), with one leading `/`: `//host` would leave the site.
+                let to = format!("/{}/", url_path.trim_start_matches('/'));
+                if let Ok(to) = HeaderValue::from_str(&to) {
+                    reply.headers_mut().insert(header::LOCATION, to);
+                }
+                reply
+            }
+            Lookup::Forbidden => text(StatusCode::FORBIDDEN, "forbidden\n"),
+            Lookup::NotFound(page) => reply(
+                StatusCode::NOT_FOUND,
+                "text/html; charset=utf-8",
+                page.map_or(Bytes::from_static(b"not found\n"), Bytes::from),
+            ),
+        }
+    }
+}
+
+fn reply(status: StatusCode, kind: &'static str, body: Bytes) -> Reply {
+    let mut reply = Response::new(Either::Left(Full::new(body)));
+    *reply.status_mut() = status;
+    let headers = reply.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    reply
+}
+
+fn text(status: StatusCode, body: &'static str) -> Reply {
+    reply(
+        status,
+        "text/plain; charset=utf-8",
+        Bytes::from_static(body.as_bytes()),
+    )
 }
 
 fn inject(body: Vec<u8>) -> Vec<u8> {
@@ -193,78 +390,81 @@ fn inject(body: Vec<u8>) -> Vec<u8> {
     }
 }
 
-fn respond(
-    stream: &mut TcpStream,
-    status: u16,
-    kind: &str,
-    body: &[u8],
-    head: bool,
-    extra: &[(&str, &str)],
-) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "",
+/// The live-reload stream: open until the tab closes, a parked task in
+/// the meantime.
+fn events(hub: &Hub, head: bool) -> Reply {
+    let body = if head {
+        Either::Left(Full::new(Bytes::new()))
+    } else {
+        Either::Right(EventStream {
+            first: Some(Bytes::from_static(b"retry: 500\n\n")),
+            events: hub.subscribe(),
+            keep_alive: tokio::time::interval_at(
+                tokio::time::Instant::now() + EVENTS_KEEP_ALIVE,
+                EVENTS_KEEP_ALIVE,
+            ),
+        })
     };
-    let mut header = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
-        body.len()
+    let mut reply = Response::new(body);
+    let headers = reply.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
     );
-    for (k, v) in extra {
-        header.push_str(&format!("{k}: {v}\r\n"));
-    }
-    header.push_str("\r\n");
-    stream.write_all(header.as_bytes())?;
-    if !head {
-        stream.write_all(body)?;
-    }
-    stream.flush()
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    reply
 }
 
-/// Holds the connection open and forwards rebuild events as SSE. Runs on
-/// its own thread so that open tabs never occupy the request workers.
-fn stream_events(mut stream: TcpStream, hub: &Hub) {
-    let rx = hub.subscribe();
-    std::thread::spawn(move || {
-        let header = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
-        if stream.write_all(header.as_bytes()).is_err() {
-            return;
+/// The body of an event stream: rebuild events as they come, and a comment
+/// now and then while none do.
+pub struct EventStream {
+    first: Option<Bytes>,
+    events: UnboundedReceiver<Event>,
+    keep_alive: tokio::time::Interval,
+}
+
+impl Body for EventStream {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let data = |text: String| Poll::Ready(Some(Ok(Frame::data(Bytes::from(text)))));
+        if let Some(first) = self.first.take() {
+            return Poll::Ready(Some(Ok(Frame::data(first))));
         }
-        loop {
-            let message = match rx.recv_timeout(Duration::from_secs(15)) {
-                Ok(Event::Reload) => "event: reload\ndata: {}\n\n".to_string(),
-                Ok(Event::Failed(text)) => {
-                    format!(
-                        "event: failed\ndata: {}\n\n",
-                        serde_json::to_string(&text).unwrap_or_else(|_| "\"\"".into())
-                    )
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-                Err(_) => return,
-            };
-            if stream
-                .write_all(message.as_bytes())
-                .and_then(|()| stream.flush())
-                .is_err()
-            {
-                return;
+        match self.events.poll_recv(cx) {
+            Poll::Ready(Some(Event::Reload)) => return data("event: reload\ndata: {}\n\n".into()),
+            Poll::Ready(Some(Event::Failed(text))) => {
+                let json = serde_json::to_string(&text).unwrap_or_else(|_| "\"\"".into());
+                return data(format!("event: failed\ndata: {json}\n\n"));
             }
+            // The hub is gone: the server is stopping.
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Pending => {}
         }
-    });
+        if self.keep_alive.poll_tick(cx).is_ready() {
+            return data(": keep-alive\n\n".into());
+        }
+        Poll::Pending
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
 enum Resolved {
     File(PathBuf),
-    Redirect(String),
+    /// A folder named without its final `/`.
+    Redirect,
     Forbidden,
     NotFound,
 }
 
 /// Maps a URL path to a file inside `root`, refusing anything outside it.
+/// Dotfiles (any segment starting with `.`, such as `/.git/config`) are
+/// not found: detente writes none, so one in the output was put there by
+/// something else, and is not for the browser.
 fn resolve(root: &Path, url_path: &str) -> Resolved {
     let Some(decoded) = percent_decode(url_path) else {
         return Resolved::Forbidden;
@@ -278,6 +478,7 @@ fn resolve(root: &Path, url_path: &str) -> Resolved {
             "" | "." => {}
             ".." => return Resolved::Forbidden,
             s if s.contains(':') => return Resolved::Forbidden,
+            s if s.starts_with('.') => return Resolved::NotFound,
             s => rel.push(s),
         }
     }
@@ -287,15 +488,24 @@ fn resolve(root: &Path, url_path: &str) -> Resolved {
     let mut path = root_real.join(&rel);
     if path.is_dir() {
         if !decoded.ends_with('/') {
-            return Resolved::Redirect(format!("{decoded}/"));
+            return Resolved::Redirect;
         }
         path.push("index.html");
     }
     match std::fs::canonicalize(&path) {
-        Ok(real) if real.starts_with(&root_real) && real.is_file() => Resolved::File(real),
+        Ok(real) if real.is_file() => match real.strip_prefix(&root_real) {
+            // A symlink inside may lead to a dotfile inside.
+            Ok(inside) if inside.components().any(is_dotted) => Resolved::NotFound,
+            Ok(_) => Resolved::File(real),
+            Err(_) => Resolved::Forbidden,
+        },
         Ok(_) => Resolved::Forbidden,
         Err(_) => Resolved::NotFound,
     }
+}
+
+fn is_dotted(c: Component<'_>) -> bool {
+    matches!(c, Component::Normal(name) if name.as_encoded_bytes().starts_with(b"."))
 }
 
 /// Decodes `%XX` escapes; None if an escape is malformed or the result is
@@ -374,6 +584,64 @@ mod tests {
         ] {
             assert_eq!(resolve(&dir, p), Resolved::Forbidden, "{p}");
         }
+    }
+
+    #[test]
+    fn never_finds_dotfiles() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
+        std::fs::write(dir.path().join(".git/config"), "x").expect("write");
+        std::fs::write(dir.path().join(".secret"), "x").expect("write");
+        for p in [
+            "/.git/config",
+            "/.secret",
+            "/%2egit/config",
+            "/.git/",
+            "/./.secret",
+        ] {
+            assert_eq!(resolve(dir.path(), p), Resolved::NotFound, "{p}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join(".secret"), dir.path().join("plain"))
+                .expect("symlink");
+            assert_eq!(resolve(dir.path(), "/plain"), Resolved::NotFound);
+        }
+    }
+
+    #[test]
+    fn answers_only_unrebindable_hosts() {
+        let loopback = Hosts::new("127.0.0.1", "127.0.0.1:1111".parse().expect("addr"));
+        for ok in [
+            "localhost",
+            "LOCALHOST:1111",
+            "localhost.:8080",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "[::1]",
+            "[::1]:1111",
+        ] {
+            assert!(loopback.allows(ok), "{ok}");
+        }
+        for refused in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "192.168.1.5",
+            "[::1",
+            "::1",
+            "localhost:x",
+            "",
+        ] {
+            assert!(!loopback.allows(refused), "{refused}");
+        }
+        let lan = Hosts::new("192.168.1.5", "192.168.1.5:1111".parse().expect("addr"));
+        assert!(lan.allows("192.168.1.5:1111") && lan.allows("localhost"));
+        assert!(!lan.allows("evil.example"));
+        let named = Hosts::new("box.lan", "192.168.1.5:1111".parse().expect("addr"));
+        assert!(named.allows("Box.lan:1111") && !named.allows("evil.example"));
+        let all = Hosts::new("0.0.0.0", "0.0.0.0:1111".parse().expect("addr"));
+        assert!(all.allows("evil.example"));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! The pieces live in `http` (serving), `watch` (events) and `incremental`
 //! (what to rebuild). A broken edit never takes the site down: the last
 //! good pages stay served and the error is shown until the next good build.
+//! Without `--output`, the pages go to a private temporary folder (a random
+//! name, mode 0700 on unix) that is removed when serve stops.
 
 pub mod http;
 pub mod incremental;
@@ -60,17 +62,16 @@ pub fn run(args: &Args) -> Result<String> {
         host
     };
     let url = format!("http://{host}:{}/", addr.port());
+    // The site goes one level down in the private folder, so that the
+    // staging folders and the manifest kept beside it are private too.
     let (output, temporary) = match &args.output {
-        Some(o) => (o.clone(), false),
-        None => (
-            std::env::temp_dir().join(format!("detente-serve-{}", std::process::id())),
-            true,
-        ),
+        Some(o) => (o.clone(), None),
+        None => {
+            let temporary = Private::create()?;
+            (temporary.path().join("site"), Some(temporary))
+        }
     };
     crate::pipeline::check_output_location(&args.root, &output)?;
-    if temporary {
-        let _ = std::fs::remove_dir_all(&output);
-    }
     std::fs::create_dir_all(&output).map_err(|e| Error::io("create the folder", &output, e))?;
 
     let root = std::fs::canonicalize(&args.root)
@@ -100,10 +101,13 @@ pub fn run(args: &Args) -> Result<String> {
     let ignore = std::fs::canonicalize(&output).ok();
     let watch = watch::Watch::start(&root, ignore)
         .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", args.root.display())))?;
-    {
-        let (root, hub) = (output.clone(), Arc::clone(&hub));
-        std::thread::spawn(move || http::serve(listener, root, hub));
-    }
+    let hosts = http::Hosts::new(&args.interface, addr);
+    let server = http::Server::new(listener, output.clone(), Arc::clone(&hub), hosts)
+        .map_err(|e| Error::Usage(format!("cannot serve on {url}: {e}")))?;
+    std::thread::Builder::new()
+        .name("detente-serve".into())
+        .spawn(move || server.run())
+        .map_err(|e| Error::Usage(format!("cannot start the server thread: {e}")))?;
     println!("serving {} at {url} (Ctrl-C to stop)", args.root.display());
     if args.open {
         open_browser(&url);
@@ -143,10 +147,41 @@ pub fn run(args: &Args) -> Result<String> {
             }
         }
     }
-    if temporary {
-        let _ = std::fs::remove_dir_all(&output);
-    }
+    drop(temporary);
     Ok("stopped".to_string())
+}
+
+/// serve's private temporary folder: a random name (never one another
+/// user could guess and create first), readable by its owner only, and
+/// removed when serve stops, also by a second Ctrl-C that ends it at once.
+struct Private(tempfile::TempDir);
+
+impl Private {
+    fn create() -> Result<Private> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("detente-serve-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        let dir = builder
+            .tempdir()
+            .map_err(|e| Error::io("create a temporary folder in", &std::env::temp_dir(), e))?;
+        interrupt::register_staging(dir.path());
+        Ok(Private(dir))
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl Drop for Private {
+    fn drop(&mut self) {
+        // The TempDir removes the folder when it is dropped, after this.
+        interrupt::unregister_staging(self.0.path());
+    }
 }
 
 fn open_browser(url: &str) {
