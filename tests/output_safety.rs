@@ -398,3 +398,54 @@ fn the_last_day_of_year_9999_makes_a_valid_calendar() {
         calendar.expect("a calendar that parses");
     }
 }
+
+#[test]
+fn serve_output_is_locked_and_its_files_stay_detentes_to_remove() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    minimal_site(&root);
+    write_files(
+        &root,
+        &[(
+            "content/exchanges/2023-07-01-draft.md",
+            "+++\ntitle = \"Not yet\"\ndate = 2023-07-01\nformat = \"phone\"\nofficials = [\"qin-gang\"]\ndraft = true\n+++\nDraft.\n",
+        )],
+    );
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(["serve", "--port", "0", "--drafts", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .env("RAYON_NUM_THREADS", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let draft = out.join("exchanges/2023-07-01-draft/index.html");
+    let start = Instant::now();
+    while !draft.is_file() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "serve never wrote the draft"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = try_build(&root, &out, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("another detente process"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = serve.kill();
+    let _ = serve.wait();
+
+    // What serve wrote is detente's: the build replaces it and removes
+    // the draft's page, which a build without --drafts does not make.
+    let o = try_build(&root, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!draft.exists(), "a draft served earlier was published");
+    let fresh = dir.path().join("fresh");
+    build(&root, &fresh, &[]);
+    assert_same_tree(&out, &fresh, "after serve --output");
+}

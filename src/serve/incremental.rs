@@ -398,7 +398,7 @@ impl Session {
         for old in self.statics.iter().filter(|s| !static_paths.contains(*s)) {
             writer.remove(old);
         }
-        let stats = writer.commit()?;
+        let stats = commit(writer, &self.output)?;
         self.pages = files.iter().cloned().zip(fps).collect();
         self.statics = static_paths;
         let parts = Some(renderer.into_parts());
@@ -468,7 +468,7 @@ impl Session {
         for old in stale {
             writer.remove(old);
         }
-        let written = writer.commit()?.written;
+        let written = commit(writer, &self.output)?.written;
         self.leaves = planned.into_iter().map(|(_, p, fp)| (p, fp)).collect();
         self.data_pending = false;
         Ok(written)
@@ -513,7 +513,7 @@ impl Last {
                 writer.abort();
                 return Err(e);
             }
-            let stats = writer.commit()?;
+            let stats = commit(writer, output)?;
             for &k in &dirty {
                 pages.insert(self.files[k].clone(), fps[k]);
             }
@@ -522,6 +522,18 @@ impl Last {
         self.parts = Some(renderer.into_parts());
         result
     }
+}
+
+/// Moves a writer's files into place, listing them first as detente's
+/// (pending) beside the output: a later `detente build` into a folder
+/// `serve --output` wrote may then replace and remove them, drafts
+/// included, and never takes them as up to date.
+fn commit(writer: Writer, output: &Path) -> Result<crate::output::Stats> {
+    if let Err(e) = crate::manifest::note_pending(output, &writer.produced()) {
+        writer.abort();
+        return Err(Error::io("record the files it writes beside", output, e));
+    }
+    writer.commit()
 }
 
 /// Renders the pages at `dirty` (indexes into `pages` and `files`) into

@@ -72,6 +72,8 @@ pub fn run(args: &Args) -> Result<String> {
         }
     };
     crate::pipeline::check_output_location(&args.root, &output)?;
+    // Held while serving: a build into the same output fails at once.
+    let _lock = crate::output::lock(&output)?;
     std::fs::create_dir_all(&output).map_err(|e| Error::io("create the folder", &output, e))?;
 
     let root = std::fs::canonicalize(&args.root)
