@@ -478,6 +478,37 @@ fn check_reports_each_broken_link_with_its_page() {
     );
 }
 
+/// A title with an escaped `&` right before multi-byte characters once
+/// made `check --output` panic (exit 101) reading it back.
+#[test]
+fn check_reads_escaped_text_next_to_multi_byte_characters() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    common::write_files(
+        &root,
+        &[(
+            "content/exchanges/2023-06-18-blinken-qin-beijing.md",
+            "+++\ntitle = \"Talks & Wang 北京\"\ndate = 2023-06-18\nformat = \"in-person\"\nlocation = \"\\\"北京\\\" & 上海\"\nofficials = [\"antony-blinken\", \"qin-gang\"]\nsummary = \"Q&A — 会谈 \\\"北京\\\"\"\n+++\nBody & 北京.\n",
+        )],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let o = detente(&[
+        "check",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        o.status.success(),
+        "exit {:?}:\n{}",
+        o.status.code(),
+        common::stderr(&o)
+    );
+}
+
 // ---- sitemap, robots, feeds, data ----
 
 fn built() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
