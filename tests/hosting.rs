@@ -509,6 +509,104 @@ fn check_reads_escaped_text_next_to_multi_byte_characters() {
     );
 }
 
+/// A `base_url` whose path has a space and a non-ASCII letter is written
+/// percent-encoded into every absolute URL, and the tree checks.
+#[test]
+fn base_url_paths_are_percent_encoded_everywhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    common::write_files(
+        &root,
+        &[(
+            "content/site.toml",
+            "title = \"Test\"\nbase_url = \"https://example.org/time line/ä\"\n",
+        )],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let files = snapshot(&out);
+    let base = "https://example.org/time%20line/%C3%A4/";
+    assert!(
+        text(&files, "robots.txt").contains(&format!("Sitemap: {base}sitemap.xml")),
+        "{}",
+        text(&files, "robots.txt")
+    );
+    let sitemap = text(&files, "sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).expect("XML");
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(!locs.is_empty());
+    for loc in &locs {
+        assert!(loc.starts_with(base), "{loc}");
+    }
+    let home = text(&files, "index.html");
+    assert!(
+        home.contains(&format!("<link rel=\"canonical\" href=\"{base}\">")),
+        "canonical link"
+    );
+    // No raw space or non-ASCII character in any absolute URL written.
+    for (name, bytes) in &files {
+        let t = String::from_utf8_lossy(bytes);
+        assert!(!t.contains("time line") && !t.contains("/ä"), "{name}");
+    }
+    assert!(text(&files, "404.html").contains("href=\"/time%20line/%C3%A4/\""));
+    let feed = text(&files, "feed.xml");
+    assert!(feed.contains(&format!("href=\"{base}feed.xml\"")), "{feed}");
+    let o = detente(&[
+        "check",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+}
+
+/// A `base_url` or `--base-url` that is not an absolute http(s) URL is refused.
+#[test]
+fn base_url_must_be_an_absolute_http_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    let out = dir.path().join("public");
+    let (root_s, out_s) = (root.to_str().expect("utf-8"), out.to_str().expect("utf-8"));
+    let o = detente(&[
+        "build",
+        "--root",
+        root_s,
+        "--output",
+        out_s,
+        "--base-url",
+        "example.org",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", common::stderr(&o));
+    assert!(common::stderr(&o).contains("--base-url"));
+    for bad in [
+        "https://exa mple.org/",
+        "https://bücher.example/",
+        "ftp://example.org/",
+    ] {
+        common::write_files(
+            &root,
+            &[(
+                "content/site.toml",
+                &format!("title = \"Test\"\n\nbase_url = \"{bad}\"\n"),
+            )],
+        );
+        let o = detente(&["build", "--root", root_s, "--output", out_s]);
+        let err = common::stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{bad}: {err}");
+        assert!(
+            err.contains("content/site.toml:3:12") && err.contains("`base_url`"),
+            "{err}"
+        );
+    }
+}
+
 // ---- sitemap, robots, feeds, data ----
 
 fn built() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
