@@ -947,7 +947,50 @@ fn exchange_pages_carry_a_json_ld_event() {
         assert_eq!(v["name"], e.title.as_str());
         assert_eq!(v["startDate"], e.date.as_str());
         assert_eq!(v["endDate"], e.last_day());
-        assert!(v["location"]["@type"].is_string());
+        // Google's required fields, and the recommended ones we have data for.
+        for key in ["name", "startDate", "endDate", "description", "url"] {
+            assert!(
+                v[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{}: {key}",
+                e.slug
+            );
+        }
+        assert_eq!(v["eventStatus"], "https://schema.org/EventScheduled");
+        assert_eq!(v["url"], format!("{BASE}exchanges/{}/", e.slug));
+        // The format decides the attendance mode and the location together.
+        let place = &v["location"];
+        match e.format.as_str() {
+            "in-person" | "sidelines" => {
+                assert_eq!(
+                    v["eventAttendanceMode"], "https://schema.org/OfflineEventAttendanceMode",
+                    "{}",
+                    e.slug
+                );
+                assert_eq!(place["@type"], "Place", "{}", e.slug);
+                let name = e.location.as_deref().unwrap_or("Location not published");
+                assert_eq!(place["name"], name, "{}", e.slug);
+                let address = &place["address"];
+                assert!(
+                    address.is_string()
+                        || (address["@type"] == "PostalAddress"
+                            && address["addressLocality"]
+                                .as_str()
+                                .is_some_and(|l| !l.is_empty())),
+                    "{}: {address}",
+                    e.slug
+                );
+            }
+            "virtual" | "phone" => {
+                assert_eq!(
+                    v["eventAttendanceMode"], "https://schema.org/OnlineEventAttendanceMode",
+                    "{}",
+                    e.slug
+                );
+                assert_eq!(place["@type"], "VirtualLocation", "{}", e.slug);
+                assert_eq!(place["url"], v["url"], "{}", e.slug);
+            }
+            other => panic!("{}: unexpected format {other}", e.slug),
+        }
         let performers = v["performer"].as_array().expect("performers");
         assert_eq!(performers.len(), e.officials.len());
         for p in performers {
