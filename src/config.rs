@@ -24,6 +24,26 @@ pub struct MarkdownConfig {
     pub unsafe_html: bool,
 }
 
+/// Options for `exchanges.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsvConfig {
+    /// Start the file with a UTF-8 byte order mark, which Excel needs to
+    /// read it as UTF-8 rather than the system's legacy code page.
+    #[serde(default = "yes")]
+    pub bom: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for CsvConfig {
+    fn default() -> CsvConfig {
+        CsvConfig { bom: true }
+    }
+}
+
 /// The typed, defaulted content of `content/site.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -35,6 +55,7 @@ pub struct Config {
     pub countries: Vec<Country>,
     pub formats: Vec<String>,
     pub markdown: MarkdownConfig,
+    pub csv: CsvConfig,
     /// How many exchanges a list page shows before it continues on a next page.
     pub paginate: usize,
 }
@@ -48,6 +69,7 @@ pub const KEYS: &[&str] = &[
     "countries",
     "formats",
     "markdown",
+    "csv",
     "paginate",
 ];
 
@@ -67,6 +89,8 @@ pub struct RawConfig {
     formats: Option<Vec<String>>,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    csv: CsvConfig,
     paginate: Option<usize>,
 }
 
@@ -128,6 +152,7 @@ impl Config {
                 .formats
                 .unwrap_or_else(|| DEFAULT_FORMATS.iter().map(|s| s.to_string()).collect()),
             markdown: raw.markdown,
+            csv: raw.csv,
             paginate: raw.paginate.unwrap_or(DEFAULT_PAGINATE).max(1),
         }
     }

@@ -425,7 +425,10 @@ fn timeline_json(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()
 
 // ---- exchanges.csv (RFC 4180) ----
 
-/// The CSV header; multi-valued columns join their values with `; `.
+/// The CSV header. The multi-valued columns (`officials`,
+/// `official_names`, `roles`, `countries`, `issues`, `issue_names`) hold
+/// a JSON array of strings: unambiguous whatever a name holds (`; `,
+/// commas, quotes), one line per row, and read by one call in any language.
 pub const CSV_COLUMNS: &[&str] = &[
     "slug",
     "date",
@@ -466,9 +469,17 @@ fn csv_row(out: &mut String, fields: &[String]) {
     out.push_str("\r\n");
 }
 
+/// A CSV cell holding several values: a JSON array of strings.
+fn csv_list<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    serde_json::to_string(&values.collect::<Vec<&str>>()).unwrap_or_else(|_| "[]".to_string())
+}
+
 fn exchanges_csv(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()> {
     let mut file = io::BufWriter::with_capacity(64 * 1024, file);
     let mut out = String::new();
+    if site.config.csv.bom {
+        out.push('\u{feff}');
+    }
     csv_row(
         &mut out,
         &CSV_COLUMNS
@@ -478,8 +489,6 @@ fn exchanges_csv(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<(
     );
     for (i, e) in site.exchanges.iter().enumerate() {
         let people = taking_part(site, e);
-        let join =
-            |f: &dyn Fn(&Taking) -> String| people.iter().map(f).collect::<Vec<_>>().join("; ");
         let issues: Vec<usize> = e.issue_ids().collect();
         csv_row(
             &mut out,
@@ -490,20 +499,12 @@ fn exchanges_csv(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<(
                 e.title.clone(),
                 e.format.clone(),
                 e.location.clone().unwrap_or_default(),
-                join(&|t| t.slug.to_string()),
-                join(&|t| t.name.to_string()),
-                join(&|t| t.role.clone()),
-                join(&|t| t.country.to_string()),
-                issues
-                    .iter()
-                    .map(|&x| site.issues[x].slug.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                issues
-                    .iter()
-                    .map(|&x| site.issues[x].name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                csv_list(people.iter().map(|t| t.slug)),
+                csv_list(people.iter().map(|t| t.name)),
+                csv_list(people.iter().map(|t| t.role.as_str())),
+                csv_list(people.iter().map(|t| t.country)),
+                csv_list(issues.iter().map(|&x| site.issues[x].slug.as_str())),
+                csv_list(issues.iter().map(|&x| site.issues[x].name.as_str())),
                 e.summary.clone(),
                 exchange_url(site, urls, i),
             ],
@@ -667,6 +668,18 @@ mod tests {
         assert_eq!(csv_field("-2 + 3"), "'-2 + 3");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_field("a-b"), "a-b");
+    }
+
+    #[test]
+    fn csv_lists_are_json_arrays() {
+        let roles = csv_list(["Vice Premier; Special Envoy", "", "a \"b\", c"].into_iter());
+        assert_eq!(roles, r#"["Vice Premier; Special Envoy","","a \"b\", c"]"#);
+        assert_eq!(csv_list(std::iter::empty()), "[]");
+        // Quoted as a CSV field, and read back whole.
+        assert_eq!(
+            csv_field(&roles),
+            r#""[""Vice Premier; Special Envoy"","""",""a \""b\"", c""]""#
+        );
     }
 
     #[test]

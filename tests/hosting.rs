@@ -827,7 +827,10 @@ fn timeline_json_is_in_the_timelinejs3_format() {
 #[test]
 fn exchanges_csv_is_rfc_4180_with_one_row_per_exchange() {
     let (_dir, files) = built();
-    let bytes = &files["exchanges.csv"];
+    // A UTF-8 byte order mark, for Excel.
+    let bytes = files["exchanges.csv"]
+        .strip_prefix("\u{feff}".as_bytes())
+        .expect("a byte order mark");
     // CRLF line ends everywhere.
     for (i, b) in bytes.iter().enumerate() {
         if *b == b'\n' {
@@ -836,7 +839,7 @@ fn exchanges_csv_is_rfc_4180_with_one_row_per_exchange() {
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let headers = reader.headers().expect("header").clone();
     let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
@@ -849,13 +852,59 @@ fn exchanges_csv_is_rfc_4180_with_one_row_per_exchange() {
         assert_eq!(&r[col("date")], e.date);
         assert_eq!(&r[col("end_date")], e.end_date.as_deref().unwrap_or(""));
         assert_eq!(&r[col("location")], e.location.as_deref().unwrap_or(""));
-        assert_eq!(&r[col("officials")], e.officials.join("; "));
-        assert_eq!(&r[col("issues")], e.issues.join("; "));
-        assert_eq!(r[col("roles")].split("; ").count(), e.officials.len());
+        let list = |name: &str| -> Vec<String> {
+            serde_json::from_str(&r[col(name)]).unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        assert_eq!(list("officials"), e.officials);
+        assert_eq!(list("issues"), e.issues);
+        assert_eq!(list("roles").len(), e.officials.len());
+        assert_eq!(list("official_names").len(), e.officials.len());
+        assert_eq!(list("countries").len(), e.officials.len());
+        assert_eq!(list("issue_names").len(), e.issues.len());
         assert_eq!(&r[col("url")], format!("{BASE}exchanges/{}/", e.slug));
     }
     // Locations with commas were quoted and read back whole.
     assert!(rows.iter().any(|r| r[col("location")].contains(", ")));
+}
+
+/// A role holding `; ` stays one value, and `[csv] bom = false` leaves
+/// the byte order mark out.
+#[test]
+fn csv_lists_keep_values_with_separators_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    common::write_files(
+        &root,
+        &[(
+            "content/officials/qin-gang.md",
+            "+++\nname = \"Qin Gang; Jr.\"\ncountry = \"CN\"\n[[roles]]\ntitle = \"Vice Premier; Special Envoy\"\nfrom = 2021-07-28\nto = 2023-07-25\n+++\nBio.\n",
+        )],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let bytes = std::fs::read(out.join("exchanges.csv")).expect("csv");
+    let body = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .expect("a byte order mark");
+    let mut reader = csv::Reader::from_reader(body);
+    let headers = reader.headers().expect("header").clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        let roles: Vec<String> = serde_json::from_str(&r[col("roles")]).expect("JSON array");
+        assert_eq!(roles, ["Secretary of State", "Vice Premier; Special Envoy"]);
+        let names: Vec<String> =
+            serde_json::from_str(&r[col("official_names")]).expect("JSON array");
+        assert_eq!(names, ["Antony Blinken", "Qin Gang; Jr."]);
+    }
+    let toml = root.join("content/site.toml");
+    let config = std::fs::read_to_string(&toml).expect("site.toml");
+    std::fs::write(&toml, format!("{config}\n[csv]\nbom = false\n")).expect("write");
+    build(&root, &out, &[]);
+    let bytes = std::fs::read(out.join("exchanges.csv")).expect("csv");
+    assert!(bytes.starts_with(b"slug,date,"), "no byte order mark");
 }
 
 fn ics_unescape(v: &str) -> String {
