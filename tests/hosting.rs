@@ -731,6 +731,122 @@ fn atom_feeds_for_the_site_every_official_and_every_issue() {
     assert!(page.contains(r#"href="../../officials/joe-biden/feed.xml""#));
 }
 
+/// `reference` resolved against `base` (RFC 3986 §5.2, for the http(s)
+/// URLs and relative references a feed holds).
+fn resolve_url(base: &str, reference: &str) -> String {
+    if reference.contains("://") {
+        return reference.to_string();
+    }
+    let (origin, path) = {
+        let after = base.find("://").map_or(0, |i| i + 3);
+        let slash = base[after..].find('/').map_or(base.len(), |i| after + i);
+        (&base[..slash], &base[slash..])
+    };
+    let merged = if reference.starts_with('/') {
+        reference.to_string()
+    } else {
+        format!(
+            "{}{reference}",
+            &path[..path.rfind('/').map_or(0, |i| i + 1)]
+        )
+    };
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = merged.split('/').collect();
+    for (n, seg) in segments.iter().enumerate() {
+        match *seg {
+            "." => {}
+            ".." => {
+                if out.len() > 1 {
+                    out.pop();
+                }
+            }
+            s => out.push(s),
+        }
+        if matches!(*seg, "." | "..") && n == segments.len() - 1 {
+            out.push("");
+        }
+    }
+    format!("{origin}{}", out.join("/"))
+}
+
+/// The base URL of `node`: its own and its ancestors' `xml:base`,
+/// resolved in turn against the feed's address.
+fn xml_base(node: roxmltree::Node, feed_url: &str) -> String {
+    let ns = "http://www.w3.org/XML/1998/namespace";
+    let mut bases: Vec<&str> = node
+        .ancestors()
+        .filter_map(|n| n.attribute((ns, "base")))
+        .collect();
+    bases.reverse();
+    bases
+        .into_iter()
+        .fold(feed_url.to_string(), |base, b| resolve_url(&base, b))
+}
+
+/// Without a `base_url`, every feed still says where the links of its
+/// entries' content lead: read by an XML parser and resolved against the
+/// feed's own address (under a subpath), page-relative and root-relative
+/// links in an account reach the same pages as from the exchange's page.
+#[test]
+fn feed_content_links_resolve_like_the_page_without_a_base_url() {
+    assert_eq!(
+        resolve_url("http://h/sub/officials/x/feed.xml", "../../"),
+        "http://h/sub/"
+    );
+    assert_eq!(
+        resolve_url("http://h/sub/", "exchanges/a/"),
+        "http://h/sub/exchanges/a/"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    common::write_files(
+        &root,
+        &[
+            ("content/site.toml", "title = \"Test\"\n"),
+            (
+                "content/exchanges/2023-06-18-blinken-qin-beijing.md",
+                "+++\ntitle = \"Talks\"\ndate = 2023-06-18\nformat = \"in-person\"\nofficials = [\"antony-blinken\", \"qin-gang\"]\nissues = [\"taiwan\"]\n+++\nSee [the call](../2022-09-23-blinken-qin-call/), [Taiwan](/issues/taiwan/) and ![a map](map.png).\n",
+            ),
+        ],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let site = "http://host.test/sub/";
+    let want = [
+        format!("{site}exchanges/2022-09-23-blinken-qin-call/"),
+        format!("{site}issues/taiwan/"),
+        format!("{site}exchanges/2023-06-18-blinken-qin-beijing/map.png"),
+    ];
+    for feed in [
+        "feed.xml",
+        "officials/antony-blinken/feed.xml",
+        "issues/taiwan/feed.xml",
+    ] {
+        let xml = std::fs::read_to_string(out.join(feed)).expect("feed");
+        atom_syndication::Feed::read_from(xml.as_bytes()).expect("valid Atom");
+        let doc = roxmltree::Document::parse(&xml).expect("XML");
+        let feed_url = format!("{site}{feed}");
+        let content = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("content"))
+            .find(|n| n.text().is_some_and(|t| t.contains("the call")))
+            .unwrap_or_else(|| panic!("{feed}: the entry"));
+        let base = xml_base(content, &feed_url);
+        assert_eq!(
+            base,
+            format!("{site}exchanges/2023-06-18-blinken-qin-beijing/"),
+            "{feed}"
+        );
+        let html = content.text().expect("content");
+        let got: Vec<String> = common::links(html)
+            .iter()
+            .map(|l| resolve_url(&base, l))
+            .collect();
+        assert_eq!(got, want, "{feed}: {html}");
+    }
+}
+
 #[test]
 fn exchanges_json_has_every_exchange_with_officials_roles_and_issues() {
     let (_dir, files) = built();
