@@ -564,12 +564,33 @@ fn ics_date(d: NaiveDate) -> String {
     }
 }
 
+/// What follows the `@` of every UID: the host and path of `base_url`
+/// (`example.org/timeline`; the host alone for a site at the root), so
+/// two sites on one host do not share UIDs; `detente.invalid` without one.
+fn calendar_site_id(urls: &Urls) -> String {
+    match urls.host() {
+        "" => "detente.invalid".to_string(),
+        host => format!("{host}{}", urls.base_path().trim_end_matches('/')),
+    }
+}
+
+/// An event's SEQUENCE: a hash of everything else it says (FNV-1a 64 of
+/// its lines, kept within the non-negative 32-bit integers RFC 5545
+/// allows). Any edit to what the event shows changes it, so subscribed
+/// calendars take the new version, and the same content gives the same
+/// number in every build.
+fn sequence(lines: &[String]) -> u64 {
+    let mut bytes = Vec::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
+    for line in lines {
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.extend_from_slice(b"\r\n");
+    }
+    crate::assets::fnv1a64(&bytes) % (1 << 31)
+}
+
 fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()> {
     let mut file = io::BufWriter::with_capacity(64 * 1024, file);
-    let host = match urls.host() {
-        "" => "detente.invalid",
-        h => h,
-    };
+    let site_id = calendar_site_id(urls);
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR".to_string(),
@@ -603,10 +624,7 @@ fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()
         }
         description.push_str(&format!("\n\n{url}"));
         let mut lines = vec![
-            "BEGIN:VEVENT".to_string(),
-            format!("UID:{}@{host}", e.slug),
-            // The content's own date, not the build's: the file stays stable.
-            format!("DTSTAMP:{}T000000Z", ics_date(e.date)),
+            format!("UID:{}", ics_text(&format!("{}@{site_id}", e.slug))),
             format!("DTSTART;VALUE=DATE:{}", ics_date(e.date)),
             format!("DTEND;VALUE=DATE:{}", ics_date(end)),
             format!("SUMMARY:{}", ics_text(&e.title)),
@@ -624,10 +642,15 @@ fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()
         }
         lines.push(format!("URL:{url}"));
         lines.push("TRANSP:TRANSPARENT".to_string());
-        lines.push("END:VEVENT".to_string());
-        for line in &lines {
+        ics_line(&mut out, "BEGIN:VEVENT");
+        ics_line(&mut out, &lines[0]);
+        // The content's own date, not the build's: the file stays stable.
+        ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", ics_date(e.date)));
+        ics_line(&mut out, &format!("SEQUENCE:{}", sequence(&lines)));
+        for line in &lines[1..] {
             ics_line(&mut out, line);
         }
+        ics_line(&mut out, "END:VEVENT");
         file.write_all(out.as_bytes())?;
         out.clear();
     }

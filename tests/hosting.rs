@@ -1064,6 +1064,12 @@ fn calendar_ics_is_rfc_5545_with_all_day_events_and_stable_uids() {
         assert_eq!(uid, format!("{}@example.org", e.slug));
         assert!(uids.insert(uid));
         assert!(p("DTSTAMP").value.is_some_and(|v| v.ends_with('Z')));
+        let sequence: u64 = p("SEQUENCE")
+            .value
+            .expect("sequence")
+            .parse()
+            .expect("a number");
+        assert!(sequence <= i32::MAX as u64);
         let start = p("DTSTART");
         assert_eq!(
             start.value.as_deref(),
@@ -1097,6 +1103,74 @@ fn calendar_ics_is_rfc_5545_with_all_day_events_and_stable_uids() {
             p("URL").value.expect("url"),
             format!("{BASE}exchanges/{}/", e.slug)
         );
+    }
+}
+
+/// Each event's UID and SEQUENCE, by slug.
+fn calendar_events(ics: &[u8]) -> BTreeMap<String, (String, String)> {
+    let cal = ical::IcalParser::new(std::io::BufReader::new(ics))
+        .next()
+        .expect("one calendar")
+        .expect("parses");
+    cal.events
+        .iter()
+        .map(|ev| {
+            let p = |name: &str| {
+                ev.properties
+                    .iter()
+                    .find(|p| p.name == name)
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_else(|| panic!("no {name}"))
+            };
+            let uid = p("UID");
+            let slug = uid.split('@').next().expect("slug").to_string();
+            (slug, (uid, p("SEQUENCE")))
+        })
+        .collect()
+}
+
+/// UIDs carry the site's path, so two sites on one host differ; an edit
+/// changes the SEQUENCE of exactly the event edited, and the same content
+/// gives the same calendar byte for byte.
+#[test]
+fn calendar_uids_name_the_site_path_and_edits_change_the_sequence() {
+    let site = tempfile::tempdir().expect("tempdir");
+    copy_site(site.path());
+    let out = site.path().join("public");
+    let other = site.path().join("other");
+    build(site.path(), &out, &["--base-url", SUB]);
+    build(site.path(), &other, &["--base-url", BASE]);
+    let before = std::fs::read(out.join("calendar.ics")).expect("ics");
+    let sub = calendar_events(&before);
+    let root = calendar_events(&std::fs::read(other.join("calendar.ics")).expect("ics"));
+    let ex = exchanges(site.path());
+    assert_eq!(sub.len(), ex.len());
+    for e in &ex {
+        assert_eq!(sub[&e.slug].0, format!("{}@example.org/timeline", e.slug));
+        assert_eq!(root[&e.slug].0, format!("{}@example.org", e.slug));
+    }
+    // Rebuilt from the same content: the same bytes.
+    let again = site.path().join("again");
+    build(site.path(), &again, &["--base-url", SUB]);
+    assert_eq!(
+        std::fs::read(again.join("calendar.ics")).expect("ics"),
+        before
+    );
+    // One title edited: that event's SEQUENCE changes, no other.
+    let edited = &ex[3];
+    let file = site
+        .path()
+        .join(format!("content/exchanges/{}.md", edited.slug));
+    let src = std::fs::read_to_string(&file).expect("read");
+    let old = format!("title = {:?}", edited.title);
+    assert!(src.contains(&old));
+    std::fs::write(&file, src.replacen(&old, "title = \"A new title\"", 1)).expect("write");
+    build(site.path(), &out, &["--base-url", SUB]);
+    let after = calendar_events(&std::fs::read(out.join("calendar.ics")).expect("ics"));
+    for e in &ex {
+        let changed = after[&e.slug].1 != sub[&e.slug].1;
+        assert_eq!(changed, e.slug == edited.slug, "{}", e.slug);
+        assert_eq!(after[&e.slug].0, sub[&e.slug].0, "the UID stays");
     }
 }
 
