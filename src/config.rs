@@ -24,6 +24,26 @@ pub struct MarkdownConfig {
     pub unsafe_html: bool,
 }
 
+/// Options for `exchanges.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsvConfig {
+    /// Start the file with a UTF-8 byte order mark, which Excel needs to
+    /// read it as UTF-8 rather than the system's legacy code page.
+    #[serde(default = "yes")]
+    pub bom: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for CsvConfig {
+    fn default() -> CsvConfig {
+        CsvConfig { bom: true }
+    }
+}
+
 /// The typed, defaulted content of `content/site.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -35,6 +55,7 @@ pub struct Config {
     pub countries: Vec<Country>,
     pub formats: Vec<String>,
     pub markdown: MarkdownConfig,
+    pub csv: CsvConfig,
     /// How many exchanges a list page shows before it continues on a next page.
     pub paginate: usize,
     /// The theme (a folder of `themes/`) whose templates and static files
@@ -53,6 +74,7 @@ pub const KEYS: &[&str] = &[
     "countries",
     "formats",
     "markdown",
+    "csv",
     "paginate",
     "theme",
 ];
@@ -64,6 +86,8 @@ pub const DEFAULT_PAGINATE: usize = 250;
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     title: String,
+    /// Checked as it is read, so a bad one is reported at its line.
+    #[serde(default, deserialize_with = "checked_base_url")]
     base_url: Option<String>,
     description: Option<String>,
     language: Option<String>,
@@ -71,6 +95,8 @@ pub struct RawConfig {
     formats: Option<Vec<String>>,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    csv: CsvConfig,
     paginate: Option<usize>,
     theme: Option<toml::Spanned<String>>,
 }
@@ -140,6 +166,7 @@ impl Config {
                 .formats
                 .unwrap_or_else(|| DEFAULT_FORMATS.iter().map(|s| s.to_string()).collect()),
             markdown: raw.markdown,
+            csv: raw.csv,
             paginate: raw.paginate.unwrap_or(DEFAULT_PAGINATE).max(1),
             theme: raw.theme.map(toml::Spanned::into_inner),
             theme_at: None,
@@ -151,14 +178,82 @@ impl Config {
     }
 }
 
-/// Makes a base URL end with exactly one `/`, leaving an empty one empty.
+fn checked_base_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let url = String::deserialize(d)?;
+    check_base_url(&url).map_err(serde::de::Error::custom)?;
+    Ok(Some(url))
+}
+
+/// Why `url` cannot be a site's `base_url`, if it cannot: it must be an
+/// absolute `http://` or `https://` URL with an ASCII host and no query
+/// or fragment, or empty (no absolute URLs). Its path may hold any text;
+/// [`normalize_base_url`] percent-encodes it.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(());
+    }
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return Err(format!(
+            "`base_url` must be an absolute http:// or https:// URL, found `{url}`"
+        ));
+    };
+    if url.contains(['?', '#']) {
+        return Err(format!(
+            "`base_url` may not have a query (`?`) or a fragment (`#`), found `{url}`"
+        ));
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let (host, port) = match host_port.rfind(':') {
+        Some(i) if !host_port[i..].contains(']') => (&host_port[..i], Some(&host_port[i + 1..])),
+        _ => (host_port, None),
+    };
+    if host.is_empty() {
+        return Err(format!("`base_url` has no host, found `{url}`"));
+    }
+    if !host.is_ascii() {
+        return Err(format!(
+            "the host `{host}` of `base_url` is not ASCII: write it in its punycode form (`xn--…`)"
+        ));
+    }
+    let host_char = |c: char| c.is_ascii_alphanumeric() || "-._~[]:".contains(c);
+    if !host.chars().all(host_char) {
+        return Err(format!(
+            "the host `{host}` of `base_url` may only hold letters, digits, `-` and `.`"
+        ));
+    }
+    if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(format!(
+            "the port of `base_url` must be a number, found `{url}`"
+        ));
+    }
+    Ok(())
+}
+
+/// Makes a base URL end with exactly one `/`, leaving an empty one empty,
+/// with its scheme in lower case and its path percent-encoded (a space
+/// becomes `%20`, `ä` `%C3%A4`), so it can be written into any URL.
 pub fn normalize_base_url(url: &str) -> String {
     let url = url.trim();
     if url.is_empty() {
-        String::new()
-    } else {
-        format!("{}/", url.trim_end_matches('/'))
+        return String::new();
     }
+    let url = url.trim_end_matches('/');
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{}://", scheme.to_ascii_lowercase()), rest),
+        None => (String::new(), url),
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    format!(
+        "{scheme}{authority}{}/",
+        crate::urls::percent_encode_path(path)
+    )
 }
 
 fn default_countries() -> Vec<Country> {
@@ -174,4 +269,60 @@ fn default_countries() -> Vec<Country> {
             short: "China".into(),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_must_be_absolute_http() {
+        for ok in [
+            "",
+            "https://example.org/",
+            "http://example.org",
+            "HTTPS://Example.org/time line/ä/",
+            "http://user@127.0.0.1:8080/x",
+            "http://[::1]:1111/",
+        ] {
+            assert_eq!(check_base_url(ok), Ok(()), "{ok}");
+        }
+        for (bad, says) in [
+            ("example.org/timeline", "absolute http"),
+            ("/timeline/", "absolute http"),
+            ("ftp://example.org/", "absolute http"),
+            ("https://", "no host"),
+            ("https:///x", "no host"),
+            ("https://exa mple.org/", "may only hold"),
+            ("https://bücher.example/", "punycode"),
+            ("https://example.org/?a=1", "query"),
+            ("https://example.org/#top", "fragment"),
+            ("https://example.org:80a/", "port"),
+        ] {
+            let err = check_base_url(bad).expect_err(bad);
+            assert!(err.contains(says), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn base_url_paths_are_percent_encoded() {
+        assert_eq!(
+            normalize_base_url(" HTTPS://example.org/time line/Käse// "),
+            "https://example.org/time%20line/K%C3%A4se/"
+        );
+        // Already-encoded text and the characters URLs allow stay as they are.
+        assert_eq!(
+            normalize_base_url("https://example.org/a%20b/~x;y=1,z!/"),
+            "https://example.org/a%20b/~x;y=1,z!/"
+        );
+        assert_eq!(
+            normalize_base_url("https://example.org"),
+            "https://example.org/"
+        );
+        assert_eq!(normalize_base_url(""), "");
+        // Normalizing twice changes nothing.
+        let once = normalize_base_url("https://example.org/a b/\"q\"/100%/");
+        assert_eq!(once, "https://example.org/a%20b/%22q%22/100%25/");
+        assert_eq!(normalize_base_url(&once), once);
+    }
 }

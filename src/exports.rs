@@ -425,7 +425,10 @@ fn timeline_json(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()
 
 // ---- exchanges.csv (RFC 4180) ----
 
-/// The CSV header; multi-valued columns join their values with `; `.
+/// The CSV header. The multi-valued columns (`officials`,
+/// `official_names`, `roles`, `countries`, `issues`, `issue_names`) hold
+/// a JSON array of strings: unambiguous whatever a name holds (`; `,
+/// commas, quotes), one line per row, and read by one call in any language.
 pub const CSV_COLUMNS: &[&str] = &[
     "slug",
     "date",
@@ -466,9 +469,17 @@ fn csv_row(out: &mut String, fields: &[String]) {
     out.push_str("\r\n");
 }
 
+/// A CSV cell holding several values: a JSON array of strings.
+fn csv_list<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    serde_json::to_string(&values.collect::<Vec<&str>>()).unwrap_or_else(|_| "[]".to_string())
+}
+
 fn exchanges_csv(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()> {
     let mut file = io::BufWriter::with_capacity(64 * 1024, file);
     let mut out = String::new();
+    if site.config.csv.bom {
+        out.push('\u{feff}');
+    }
     csv_row(
         &mut out,
         &CSV_COLUMNS
@@ -478,8 +489,6 @@ fn exchanges_csv(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<(
     );
     for (i, e) in site.exchanges.iter().enumerate() {
         let people = taking_part(site, e);
-        let join =
-            |f: &dyn Fn(&Taking) -> String| people.iter().map(f).collect::<Vec<_>>().join("; ");
         let issues: Vec<usize> = e.issue_ids().collect();
         csv_row(
             &mut out,
@@ -490,20 +499,12 @@ fn exchanges_csv(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<(
                 e.title.clone(),
                 e.format.clone(),
                 e.location.clone().unwrap_or_default(),
-                join(&|t| t.slug.to_string()),
-                join(&|t| t.name.to_string()),
-                join(&|t| t.role.clone()),
-                join(&|t| t.country.to_string()),
-                issues
-                    .iter()
-                    .map(|&x| site.issues[x].slug.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                issues
-                    .iter()
-                    .map(|&x| site.issues[x].name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                csv_list(people.iter().map(|t| t.slug)),
+                csv_list(people.iter().map(|t| t.name)),
+                csv_list(people.iter().map(|t| t.role.as_str())),
+                csv_list(people.iter().map(|t| t.country)),
+                csv_list(issues.iter().map(|&x| site.issues[x].slug.as_str())),
+                csv_list(issues.iter().map(|&x| site.issues[x].name.as_str())),
                 e.summary.clone(),
                 exchange_url(site, urls, i),
             ],
@@ -573,12 +574,33 @@ fn end_line(first: NaiveDate, last: NaiveDate) -> String {
     }
 }
 
+/// What follows the `@` of every UID: the host and path of `base_url`
+/// (`example.org/timeline`; the host alone for a site at the root), so
+/// two sites on one host do not share UIDs; `detente.invalid` without one.
+fn calendar_site_id(urls: &Urls) -> String {
+    match urls.host() {
+        "" => "detente.invalid".to_string(),
+        host => format!("{host}{}", urls.base_path().trim_end_matches('/')),
+    }
+}
+
+/// An event's SEQUENCE: a hash of everything else it says (FNV-1a 64 of
+/// its lines, kept within the non-negative 32-bit integers RFC 5545
+/// allows). Any edit to what the event shows changes it, so subscribed
+/// calendars take the new version, and the same content gives the same
+/// number in every build.
+fn sequence(lines: &[String]) -> u64 {
+    let mut bytes = Vec::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
+    for line in lines {
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.extend_from_slice(b"\r\n");
+    }
+    crate::assets::fnv1a64(&bytes) % (1 << 31)
+}
+
 fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()> {
     let mut file = io::BufWriter::with_capacity(64 * 1024, file);
-    let host = match urls.host() {
-        "" => "detente.invalid",
-        h => h,
-    };
+    let site_id = calendar_site_id(urls);
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR".to_string(),
@@ -610,10 +632,7 @@ fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()
         }
         description.push_str(&format!("\n\n{url}"));
         let mut lines = vec![
-            "BEGIN:VEVENT".to_string(),
-            format!("UID:{}@{host}", e.slug),
-            // The content's own date, not the build's: the file stays stable.
-            format!("DTSTAMP:{}T000000Z", ics_date(e.date)),
+            format!("UID:{}", ics_text(&format!("{}@{site_id}", e.slug))),
             format!("DTSTART;VALUE=DATE:{}", ics_date(e.date)),
             end_line(e.date, last),
             format!("SUMMARY:{}", ics_text(&e.title)),
@@ -631,10 +650,15 @@ fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()
         }
         lines.push(format!("URL:{url}"));
         lines.push("TRANSP:TRANSPARENT".to_string());
-        lines.push("END:VEVENT".to_string());
-        for line in &lines {
+        ics_line(&mut out, "BEGIN:VEVENT");
+        ics_line(&mut out, &lines[0]);
+        // The content's own date, not the build's: the file stays stable.
+        ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", ics_date(e.date)));
+        ics_line(&mut out, &format!("SEQUENCE:{}", sequence(&lines)));
+        for line in &lines[1..] {
             ics_line(&mut out, line);
         }
+        ics_line(&mut out, "END:VEVENT");
         file.write_all(out.as_bytes())?;
         out.clear();
     }
@@ -675,6 +699,18 @@ mod tests {
         assert_eq!(csv_field("-2 + 3"), "'-2 + 3");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_field("a-b"), "a-b");
+    }
+
+    #[test]
+    fn csv_lists_are_json_arrays() {
+        let roles = csv_list(["Vice Premier; Special Envoy", "", "a \"b\", c"].into_iter());
+        assert_eq!(roles, r#"["Vice Premier; Special Envoy","","a \"b\", c"]"#);
+        assert_eq!(csv_list(std::iter::empty()), "[]");
+        // Quoted as a CSV field, and read back whole.
+        assert_eq!(
+            csv_field(&roles),
+            r#""[""Vice Premier; Special Envoy"","""",""a \""b\"", c""]""#
+        );
     }
 
     #[test]

@@ -197,8 +197,9 @@ pub fn render(site: &Site, urls: &Urls, scope: Scope, entries: &Entries) -> Stri
     let mut x = String::with_capacity(4096 + shown.len() * 4096);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        escape(&site.config.language)
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n",
+        escape(&site.config.language),
+        escape(&site_root(urls, &path))
     ));
     x.push_str(&format!(
         "  <title>{}</title>\n",
@@ -238,11 +239,31 @@ pub fn render(site: &Site, urls: &Urls, scope: Scope, entries: &Entries) -> Stri
     x
 }
 
+/// The feed's `xml:base`: the site's root, which relative references in
+/// the feed resolve against. It is `base_url`, or without one the way
+/// from the feed's folder up to the root (`./`, `../../`), which a reader
+/// resolves against the address it fetched the feed from.
+fn site_root(urls: &Urls, feed_path: &str) -> String {
+    if urls.is_absolute() {
+        urls.absolute("")
+    } else {
+        crate::render::routes::root_prefix(feed_path)
+    }
+}
+
+/// One entry, the same in every feed that shows it. Its content's
+/// `xml:base` is the exchange's page, so the account's page-relative links
+/// resolve as they do on the page: the absolute URL, or without a
+/// `base_url` the page's path from the site root (the feed's `xml:base`).
 fn entry(x: &mut String, site: &Site, urls: &Urls, i: usize) {
     let e = &site.exchanges[i];
     let path = Page::new(PageKind::Exchange, i).path(site);
     let url = urls.absolute(&path);
-    let root = urls.absolute("");
+    let (root, content_base) = if urls.is_absolute() {
+        (urls.absolute(""), url.clone())
+    } else {
+        (crate::render::routes::root_prefix(&path), path.clone())
+    };
     let body = markdown::to_html(
         &e.body,
         RenderOptions {
@@ -286,13 +307,9 @@ fn entry(x: &mut String, site: &Site, urls: &Urls, i: usize) {
     if !e.summary.is_empty() {
         x.push_str(&format!("    <summary>{}</summary>\n", escape(&e.summary)));
     }
-    let base = if urls.is_absolute() {
-        format!(" xml:base=\"{}\"", escape(&url))
-    } else {
-        String::new()
-    };
     x.push_str(&format!(
-        "    <content type=\"html\"{base}>{}</content>\n",
+        "    <content type=\"html\" xml:base=\"{}\">{}</content>\n",
+        escape(&content_base),
         escape(&body)
     ));
     x.push_str("  </entry>\n");

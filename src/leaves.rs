@@ -25,7 +25,10 @@ use crate::urls::Urls;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Leaf {
     Feed(Scope),
+    /// `sitemap.xml`: every page, or the index of the numbered sitemaps.
     Sitemap,
+    /// The `n`th numbered sitemap of a site over the protocol's limits.
+    SitemapPart(usize),
     Robots,
     /// The `n`th of [`exports::FILES`].
     Export(usize),
@@ -42,6 +45,9 @@ pub struct Leaves<'a> {
     style: UrlStyle,
     urls: &'a Urls,
     own_robots: bool,
+    /// How the pages are shared out between sitemap files (none without
+    /// absolute URLs).
+    sitemap: Option<sitemap::Plan>,
     /// Feed entries shared between feeds, made once.
     entries: feeds::Entries,
 }
@@ -62,6 +68,9 @@ impl<'a> Leaves<'a> {
             style,
             urls,
             own_robots: statics.iter().any(|f| f.rel == sitemap::ROBOTS),
+            sitemap: urls
+                .is_absolute()
+                .then(|| sitemap::Plan::new(site, urls, pages, sitemap::LIMITS)),
             entries: feeds::Entries::new(site),
         }
     }
@@ -70,8 +79,9 @@ impl<'a> Leaves<'a> {
     /// URLs, and a site's own `static/robots.txt` wins over ours.
     pub fn all(&self) -> Vec<Leaf> {
         let mut out: Vec<Leaf> = feeds::all(self.site).into_iter().map(Leaf::Feed).collect();
-        if self.urls.is_absolute() {
+        if let Some(plan) = &self.sitemap {
             out.push(Leaf::Sitemap);
+            out.extend((0..plan.numbered()).map(Leaf::SitemapPart));
         }
         if !self.own_robots {
             out.push(Leaf::Robots);
@@ -87,6 +97,7 @@ impl<'a> Leaves<'a> {
         match leaf {
             Leaf::Feed(scope) => scope.path(self.site),
             Leaf::Sitemap => sitemap::SITEMAP.to_string(),
+            Leaf::SitemapPart(n) => sitemap::part_path(n),
             Leaf::Robots => sitemap::ROBOTS.to_string(),
             Leaf::Export(n) => exports::FILES[n].path.to_string(),
             Leaf::SearchIndex => search::FILE.to_string(),
@@ -114,8 +125,11 @@ impl<'a> Leaves<'a> {
                 }
             }
             // The sitemap lists every page (a page per exchange, pages by
-            // count), dated from the exchanges it shows.
-            Leaf::Sitemap | Leaf::SearchIndex => fps.of_exchanges(every(), cards),
+            // count), dated from the exchanges it shows; where it is split
+            // depends on all of them.
+            Leaf::Sitemap | Leaf::SitemapPart(_) | Leaf::SearchIndex => {
+                fps.of_exchanges(every(), cards)
+            }
             Leaf::Robots => fps.of_exchanges(std::iter::empty(), cards),
             Leaf::Export(n) => fps.of_exchanges(every(), exports::FILES[n].reads),
             // The name carries a hash of the bytes.
@@ -137,7 +151,16 @@ impl<'a> Leaves<'a> {
         let (site, urls) = (self.site, self.urls);
         match leaf {
             Leaf::Feed(scope) => feeds::render(site, urls, scope, &self.entries).into_bytes(),
-            Leaf::Sitemap => sitemap::sitemap(site, urls, self.pages).into_bytes(),
+            Leaf::Sitemap => self
+                .sitemap
+                .as_ref()
+                .map_or_else(String::new, |plan| plan.main(site, urls, self.pages))
+                .into_bytes(),
+            Leaf::SitemapPart(n) => self
+                .sitemap
+                .as_ref()
+                .map_or_else(String::new, |plan| plan.part(n, site, urls, self.pages))
+                .into_bytes(),
             Leaf::Robots => sitemap::robots(urls).into_bytes(),
             Leaf::Export(n) => exports::FILES[n].make(site, urls),
             Leaf::SearchIndex => search::index_js(site, self.style),

@@ -283,48 +283,55 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Decodes the character references HTML attributes use.
+/// Decodes the character references HTML attributes use. Scans bytes:
+/// a reference is ASCII from its `&` to its `;`, and the text around it
+/// may be any UTF-8, so nothing is cut except at those ASCII bytes.
 fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'&', bytes).is_none() {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let Some(end) = rest[..rest.len().min(12)].find(';') else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let name = &rest[1..end];
-        let decoded = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => name
-                .strip_prefix("#x")
-                .or_else(|| name.strip_prefix("#X"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'&', &bytes[i..]) {
+        let at = i + off;
+        // The name runs to a `;` at most 11 bytes after the `&`.
+        let window = &bytes[at + 1..bytes.len().min(at + 12)];
+        let decoded = memchr::memchr(b';', window).and_then(|end| {
+            // Both ends are ASCII bytes, so character boundaries.
+            let name = &text[at + 1..at + 1 + end];
+            reference(name).map(|c| (c, end + 2))
+        });
         match decoded {
-            Some(c) => {
+            Some((c, len)) => {
+                out.push_str(&text[copied..at]);
                 out.push(c);
-                rest = &rest[end + 1..];
+                copied = at + len;
+                i = copied;
             }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+            None => i = at + 1,
         }
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
+}
+
+/// The character a reference's name (between `&` and `;`) stands for.
+fn reference(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => name
+            .strip_prefix("#x")
+            .or_else(|| name.strip_prefix("#X"))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+            .and_then(char::from_u32),
+    }
 }
 
 /// One start tag: its lower-case name and attributes (values decoded).
@@ -491,6 +498,12 @@ mod tests {
     fn decodes_references_and_percent_escapes() {
         assert_eq!(decode_entities("a&amp;b&#39;&#x41;&bogus;"), "a&b'A&bogus;");
         assert_eq!(percent_decode("a%20b%2"), "a b%2");
+        // Multi-byte characters right after a reference, or after an `&`
+        // that starts none, are never cut.
+        assert_eq!(decode_entities("&amp; Wang 北京"), "& Wang 北京");
+        assert_eq!(decode_entities("&quot;北京北京&quot;"), "\"北京北京\"");
+        assert_eq!(decode_entities("&北京北京北京;"), "&北京北京北京;");
+        assert_eq!(decode_entities("é&#xe9;&#233;&"), "ééé&");
     }
 
     #[test]

@@ -656,6 +656,9 @@ fn toml_help(message: &str, keys: &[&str], between: &str) -> String {
     if message.contains("recurs") {
         return "the value is nested too deeply; fields hold plain strings, dates, numbers and lists".into();
     }
+    if message.contains("`base_url`") {
+        return "write the full address the site will be served from, e.g. base_url = \"https://example.org/timeline/\", or remove the key (no absolute URLs)".into();
+    }
     if message.contains("duplicate key") {
         return "each key may appear only once; remove or rename the second one".into();
     }

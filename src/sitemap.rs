@@ -5,8 +5,14 @@
 //! of the exchanges it shows, never from the clock. A sitemap needs
 //! absolute URLs, so a site without `base_url` gets none, and its
 //! robots.txt does not point at one. A site's own `static/robots.txt` wins
-//! over the generated one (the `leaves` table decides). Returns text;
-//! writes nothing.
+//! over the generated one (the `leaves` table decides).
+//!
+//! The protocol allows 50,000 URLs and 50 MiB per file: a site over either
+//! limit gets numbered sitemaps (`sitemap-1.xml`, `sitemap-2.xml`, …) and
+//! `sitemap.xml` becomes the sitemap index that lists them, so robots.txt
+//! and crawlers keep one address. Returns text; writes nothing.
+
+use std::ops::Range;
 
 use chrono::NaiveDate;
 
@@ -19,6 +25,28 @@ use crate::xml::escape;
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
 
+/// How much one sitemap file may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub urls: usize,
+    pub bytes: usize,
+}
+
+/// The protocol's limits: 50,000 URLs and 52,428,800 bytes per file.
+pub const LIMITS: Limits = Limits {
+    urls: 50_000,
+    bytes: 50 * 1024 * 1024,
+};
+
+const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+const URLSET_OPEN: &str = "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+const URLSET_CLOSE: &str = "</urlset>\n";
+
+/// The file of the `n`th (0-based) part of a split sitemap: `sitemap-1.xml`, …
+pub fn part_path(n: usize) -> String {
+    format!("sitemap-{}.xml", n + 1)
+}
+
 pub fn robots(urls: &Urls) -> String {
     let mut text = String::from("User-agent: *\nAllow: /\n");
     if urls.is_absolute() {
@@ -27,22 +55,135 @@ pub fn robots(urls: &Urls) -> String {
     text
 }
 
-pub fn sitemap(site: &Site, urls: &Urls, pages: &[Page]) -> String {
+/// How the pages are shared out between sitemap files: each part is a
+/// range of the route table (whose 404 page is skipped). One part means a
+/// single `sitemap.xml`; more, numbered files and an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    parts: Vec<Range<usize>>,
+}
+
+impl Plan {
+    /// Shares out `pages` so that no file holds more than `limits` allows.
+    /// A site well under the limits is known to fit from a bound on its
+    /// longest URL, without writing an entry.
+    pub fn new(site: &Site, urls: &Urls, pages: &[Page], limits: Limits) -> Plan {
+        let listed = pages
+            .iter()
+            .filter(|p| p.kind != PageKind::NotFound)
+            .count();
+        let longest_slug = site
+            .exchanges
+            .iter()
+            .map(|e| e.slug.len())
+            .chain(site.officials.iter().map(|o| o.slug.len()))
+            .chain(site.issues.iter().map(|i| i.slug.len()))
+            .max()
+            .unwrap_or(0);
+        // `officials/<slug>/page/<n>/`, each byte percent-encoded at worst.
+        let longest_path = 3 * (longest_slug + 32);
+        let bound = ENTRY_BYTES + escape(&urls.absolute("")).len() + longest_path;
+        let frame = HEAD.len() + URLSET_OPEN.len() + URLSET_CLOSE.len();
+        if listed <= limits.urls && frame + listed.saturating_mul(bound) <= limits.bytes {
+            return Plan {
+                parts: std::iter::once(0..pages.len()).collect(),
+            };
+        }
+        let mut parts = Vec::new();
+        let (mut start, mut count, mut bytes) = (0, 0, frame);
+        let mut one = String::new();
+        for (i, page) in pages.iter().enumerate() {
+            if page.kind == PageKind::NotFound {
+                continue;
+            }
+            one.clear();
+            entry(&mut one, site, urls, page);
+            if count > 0 && (count == limits.urls || bytes + one.len() > limits.bytes) {
+                parts.push(start..i);
+                (start, count, bytes) = (i, 0, frame);
+            }
+            count += 1;
+            bytes += one.len();
+        }
+        parts.push(start..pages.len());
+        Plan { parts }
+    }
+
+    /// How many numbered files there are: 0 when `sitemap.xml` is the
+    /// only one.
+    pub fn numbered(&self) -> usize {
+        if self.parts.len() > 1 {
+            self.parts.len()
+        } else {
+            0
+        }
+    }
+
+    /// `sitemap.xml`: every page, or the index of the numbered files.
+    pub fn main(&self, site: &Site, urls: &Urls, pages: &[Page]) -> String {
+        match self.parts.as_slice() {
+            [one] => urlset(site, urls, &pages[one.clone()]),
+            parts => index(site, urls, pages, parts),
+        }
+    }
+
+    /// The `n`th numbered file.
+    pub fn part(&self, n: usize, site: &Site, urls: &Urls, pages: &[Page]) -> String {
+        let range = self.parts.get(n).cloned().unwrap_or(0..0);
+        urlset(site, urls, &pages[range])
+    }
+}
+
+/// The bytes of a `<url>` entry besides its URL, at most.
+const ENTRY_BYTES: usize =
+    "  <url>\n    <loc></loc>\n    <lastmod>+99999-12-31</lastmod>\n  </url>\n".len();
+
+fn entry(x: &mut String, site: &Site, urls: &Urls, page: &Page) {
+    x.push_str("  <url>\n");
+    x.push_str(&format!(
+        "    <loc>{}</loc>\n",
+        escape(&urls.absolute(&page.path(site)))
+    ));
+    if let Some(d) = lastmod(site, page) {
+        x.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+    }
+    x.push_str("  </url>\n");
+}
+
+/// A `<urlset>` of `pages` (but the 404 page).
+fn urlset(site: &Site, urls: &Urls, pages: &[Page]) -> String {
     let mut x = String::with_capacity(256 + pages.len() * 128);
-    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    x.push_str(HEAD);
+    x.push_str(URLSET_OPEN);
     for page in pages.iter().filter(|p| p.kind != PageKind::NotFound) {
-        x.push_str("  <url>\n");
+        entry(&mut x, site, urls, page);
+    }
+    x.push_str(URLSET_CLOSE);
+    x
+}
+
+/// The sitemap index: each numbered file, dated by its newest page.
+fn index(site: &Site, urls: &Urls, pages: &[Page], parts: &[Range<usize>]) -> String {
+    let mut x = String::with_capacity(256 + parts.len() * 128);
+    x.push_str(HEAD);
+    x.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (n, range) in parts.iter().enumerate() {
+        x.push_str("  <sitemap>\n");
         x.push_str(&format!(
             "    <loc>{}</loc>\n",
-            escape(&urls.absolute(&page.path(site)))
+            escape(&urls.absolute(&part_path(n)))
         ));
-        if let Some(d) = lastmod(site, page) {
+        let newest = pages[range.clone()]
+            .iter()
+            .filter(|p| p.kind != PageKind::NotFound)
+            .filter_map(|p| lastmod(site, p))
+            .max();
+        if let Some(d) = newest {
             x.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
         }
-        x.push_str("  </url>\n");
+        x.push_str("  </sitemap>\n");
     }
-    x.push_str("</urlset>\n");
+    x.push_str("</sitemapindex>\n");
     x
 }
 
@@ -57,5 +198,94 @@ pub fn lastmod(site: &Site, page: &Page) -> Option<NaiveDate> {
             newest(page.list(site).0)
         }
         _ => site.exchanges.iter().map(last_day).max(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::routes;
+
+    /// The shipped site (14 exchanges, some 50 pages).
+    fn shipped() -> Site {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = crate::load::load(root).expect("the shipped site loads");
+        Site::build(loaded, false)
+    }
+
+    fn locs(xml: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(xml).expect("XML");
+        doc.descendants()
+            .filter(|n| n.has_tag_name("loc"))
+            .filter_map(|n| n.text().map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn a_small_site_has_one_sitemap() {
+        let site = shipped();
+        let urls = Urls::new(&site.config);
+        let pages = routes::all_pages(&site);
+        let plan = Plan::new(&site, &urls, &pages, LIMITS);
+        assert_eq!(plan.numbered(), 0);
+        let main = plan.main(&site, &urls, &pages);
+        assert!(main.contains("<urlset"), "{main}");
+        assert_eq!(locs(&main).len(), pages.len() - 1, "all but the 404 page");
+    }
+
+    #[test]
+    fn over_the_url_limit_the_sitemap_is_split_and_indexed() {
+        let site = shipped();
+        let urls = Urls::new(&site.config);
+        let pages = routes::all_pages(&site);
+        let listed = pages.len() - 1;
+        let limits = Limits {
+            urls: 10,
+            bytes: LIMITS.bytes,
+        };
+        let plan = Plan::new(&site, &urls, &pages, limits);
+        assert_eq!(plan.numbered(), listed.div_ceil(10));
+        let index = plan.main(&site, &urls, &pages);
+        let doc = roxmltree::Document::parse(&index).expect("XML");
+        assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+        let parts: Vec<String> = (0..plan.numbered())
+            .map(|n| urls.absolute(&part_path(n)))
+            .collect();
+        assert_eq!(locs(&index), parts);
+        assert_eq!(parts[0], "https://example.org/sitemap-1.xml");
+        // Every page is in exactly one part, in order, none over the limit.
+        let mut all = Vec::new();
+        for n in 0..plan.numbered() {
+            let part = locs(&plan.part(n, &site, &urls, &pages));
+            assert!(!part.is_empty() && part.len() <= 10, "{}", part.len());
+            all.extend(part);
+        }
+        assert_eq!(all, locs(&urlset(&site, &urls, &pages)));
+        // Each part is dated by its newest page.
+        let dates = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("lastmod"))
+            .count();
+        assert_eq!(dates, plan.numbered());
+    }
+
+    #[test]
+    fn over_the_byte_limit_the_sitemap_is_split() {
+        let site = shipped();
+        let urls = Urls::new(&site.config);
+        let pages = routes::all_pages(&site);
+        let limits = Limits {
+            urls: LIMITS.urls,
+            bytes: 2_000,
+        };
+        let plan = Plan::new(&site, &urls, &pages, limits);
+        assert!(plan.numbered() > 2, "{}", plan.numbered());
+        let mut all = Vec::new();
+        for n in 0..plan.numbered() {
+            let part = plan.part(n, &site, &urls, &pages);
+            assert!(part.len() <= 2_000, "{} bytes", part.len());
+            all.extend(locs(&part));
+        }
+        assert_eq!(all, locs(&urlset(&site, &urls, &pages)));
     }
 }

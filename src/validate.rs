@@ -61,13 +61,6 @@ fn check_config(site: &Site, out: &mut Vec<Diagnostic>) {
                 .help("list at least one format, or remove the key to use the defaults"),
         );
     }
-    let base = &site.config.base_url;
-    if !(base.is_empty() || base.starts_with("http://") || base.starts_with("https://")) {
-        out.push(Diagnostic::error(
-            file,
-            format!("`base_url` must start with http:// or https://, found `{base}`"),
-        ).help("write the full address, e.g. base_url = \"https://example.org/timeline/\", or remove the key"));
-    }
     for c in &site.config.countries {
         if !is_valid_slug(&c.key) {
             out.push(

@@ -14,7 +14,8 @@
   if (!window.URLSearchParams || !window.history) {
     return;
   }
-  // Later pages of the list link to the first one, which has the form.
+  // Later pages of the list link to the first one, which has the form
+  // (already shown by the page's inline script, with the default templates).
   Array.prototype.forEach.call(document.querySelectorAll(".filter-link"), function (p) {
     p.hidden = false;
   });
@@ -461,7 +462,9 @@
   });
 
   writeForm(current);
-  if (box) {
+  // The page's inline script has already shown the box (so that showing it
+  // does not push the list down); a template without it gets it shown here.
+  if (box && box.hidden) {
     box.hidden = false;
     // Open on wide screens, or whenever a filter is on; phones start folded.
     if (isActive(current) || !window.matchMedia || window.matchMedia("(min-width: 48rem)").matches) {

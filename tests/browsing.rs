@@ -127,6 +127,23 @@ fn shipped_site_charts_every_exchange_and_indexes_it() {
     assert!(out.join(script).is_file());
     assert!(home.contains("data-index=\"./search-index.js\""));
     assert!(out.join("timeline.js").is_file());
+
+    // No layout shift: the filters (hidden without JavaScript) are shown by
+    // a script run as soon as they are parsed, before the list below them,
+    // not by the deferred timeline.js (tests/browser measures it).
+    let box_at = home
+        .find("id=\"filter-box\" hidden")
+        .expect("the filter box");
+    let reveal = home[box_at..]
+        .find("box.hidden = false")
+        .map(|i| box_at + i)
+        .expect("an inline script that shows it");
+    let list_at = home.find("id=\"timeline-list\"").expect("the list");
+    assert!(reveal < list_at, "shown before the list is parsed");
+    assert!(
+        !home[box_at..reveal].contains(" src="),
+        "inline, not fetched"
+    );
 }
 
 #[test]

@@ -478,6 +478,135 @@ fn check_reports_each_broken_link_with_its_page() {
     );
 }
 
+/// A title with an escaped `&` right before multi-byte characters once
+/// made `check --output` panic (exit 101) reading it back.
+#[test]
+fn check_reads_escaped_text_next_to_multi_byte_characters() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    common::write_files(
+        &root,
+        &[(
+            "content/exchanges/2023-06-18-blinken-qin-beijing.md",
+            "+++\ntitle = \"Talks & Wang 北京\"\ndate = 2023-06-18\nformat = \"in-person\"\nlocation = \"\\\"北京\\\" & 上海\"\nofficials = [\"antony-blinken\", \"qin-gang\"]\nsummary = \"Q&A — 会谈 \\\"北京\\\"\"\n+++\nBody & 北京.\n",
+        )],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let o = detente(&[
+        "check",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        o.status.success(),
+        "exit {:?}:\n{}",
+        o.status.code(),
+        common::stderr(&o)
+    );
+}
+
+/// A `base_url` whose path has a space and a non-ASCII letter is written
+/// percent-encoded into every absolute URL, and the tree checks.
+#[test]
+fn base_url_paths_are_percent_encoded_everywhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    common::write_files(
+        &root,
+        &[(
+            "content/site.toml",
+            "title = \"Test\"\nbase_url = \"https://example.org/time line/ä\"\n",
+        )],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let files = snapshot(&out);
+    let base = "https://example.org/time%20line/%C3%A4/";
+    assert!(
+        text(&files, "robots.txt").contains(&format!("Sitemap: {base}sitemap.xml")),
+        "{}",
+        text(&files, "robots.txt")
+    );
+    let sitemap = text(&files, "sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).expect("XML");
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(!locs.is_empty());
+    for loc in &locs {
+        assert!(loc.starts_with(base), "{loc}");
+    }
+    let home = text(&files, "index.html");
+    assert!(
+        home.contains(&format!("<link rel=\"canonical\" href=\"{base}\">")),
+        "canonical link"
+    );
+    // No raw space or non-ASCII character in any absolute URL written.
+    for (name, bytes) in &files {
+        let t = String::from_utf8_lossy(bytes);
+        assert!(!t.contains("time line") && !t.contains("/ä"), "{name}");
+    }
+    assert!(text(&files, "404.html").contains("href=\"/time%20line/%C3%A4/\""));
+    let feed = text(&files, "feed.xml");
+    assert!(feed.contains(&format!("href=\"{base}feed.xml\"")), "{feed}");
+    let o = detente(&[
+        "check",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+}
+
+/// A `base_url` or `--base-url` that is not an absolute http(s) URL is refused.
+#[test]
+fn base_url_must_be_an_absolute_http_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    let out = dir.path().join("public");
+    let (root_s, out_s) = (root.to_str().expect("utf-8"), out.to_str().expect("utf-8"));
+    let o = detente(&[
+        "build",
+        "--root",
+        root_s,
+        "--output",
+        out_s,
+        "--base-url",
+        "example.org",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", common::stderr(&o));
+    assert!(common::stderr(&o).contains("--base-url"));
+    for bad in [
+        "https://exa mple.org/",
+        "https://bücher.example/",
+        "ftp://example.org/",
+    ] {
+        common::write_files(
+            &root,
+            &[(
+                "content/site.toml",
+                &format!("title = \"Test\"\n\nbase_url = \"{bad}\"\n"),
+            )],
+        );
+        let o = detente(&["build", "--root", root_s, "--output", out_s]);
+        let err = common::stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{bad}: {err}");
+        assert!(
+            err.contains("content/site.toml:3:12") && err.contains("`base_url`"),
+            "{err}"
+        );
+    }
+}
+
 // ---- sitemap, robots, feeds, data ----
 
 fn built() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
@@ -602,6 +731,122 @@ fn atom_feeds_for_the_site_every_official_and_every_issue() {
     assert!(page.contains(r#"href="../../officials/joe-biden/feed.xml""#));
 }
 
+/// `reference` resolved against `base` (RFC 3986 §5.2, for the http(s)
+/// URLs and relative references a feed holds).
+fn resolve_url(base: &str, reference: &str) -> String {
+    if reference.contains("://") {
+        return reference.to_string();
+    }
+    let (origin, path) = {
+        let after = base.find("://").map_or(0, |i| i + 3);
+        let slash = base[after..].find('/').map_or(base.len(), |i| after + i);
+        (&base[..slash], &base[slash..])
+    };
+    let merged = if reference.starts_with('/') {
+        reference.to_string()
+    } else {
+        format!(
+            "{}{reference}",
+            &path[..path.rfind('/').map_or(0, |i| i + 1)]
+        )
+    };
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = merged.split('/').collect();
+    for (n, seg) in segments.iter().enumerate() {
+        match *seg {
+            "." => {}
+            ".." => {
+                if out.len() > 1 {
+                    out.pop();
+                }
+            }
+            s => out.push(s),
+        }
+        if matches!(*seg, "." | "..") && n == segments.len() - 1 {
+            out.push("");
+        }
+    }
+    format!("{origin}{}", out.join("/"))
+}
+
+/// The base URL of `node`: its own and its ancestors' `xml:base`,
+/// resolved in turn against the feed's address.
+fn xml_base(node: roxmltree::Node, feed_url: &str) -> String {
+    let ns = "http://www.w3.org/XML/1998/namespace";
+    let mut bases: Vec<&str> = node
+        .ancestors()
+        .filter_map(|n| n.attribute((ns, "base")))
+        .collect();
+    bases.reverse();
+    bases
+        .into_iter()
+        .fold(feed_url.to_string(), |base, b| resolve_url(&base, b))
+}
+
+/// Without a `base_url`, every feed still says where the links of its
+/// entries' content lead: read by an XML parser and resolved against the
+/// feed's own address (under a subpath), page-relative and root-relative
+/// links in an account reach the same pages as from the exchange's page.
+#[test]
+fn feed_content_links_resolve_like_the_page_without_a_base_url() {
+    assert_eq!(
+        resolve_url("http://h/sub/officials/x/feed.xml", "../../"),
+        "http://h/sub/"
+    );
+    assert_eq!(
+        resolve_url("http://h/sub/", "exchanges/a/"),
+        "http://h/sub/exchanges/a/"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    common::write_files(
+        &root,
+        &[
+            ("content/site.toml", "title = \"Test\"\n"),
+            (
+                "content/exchanges/2023-06-18-blinken-qin-beijing.md",
+                "+++\ntitle = \"Talks\"\ndate = 2023-06-18\nformat = \"in-person\"\nofficials = [\"antony-blinken\", \"qin-gang\"]\nissues = [\"taiwan\"]\n+++\nSee [the call](../2022-09-23-blinken-qin-call/), [Taiwan](/issues/taiwan/) and ![a map](map.png).\n",
+            ),
+        ],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let site = "http://host.test/sub/";
+    let want = [
+        format!("{site}exchanges/2022-09-23-blinken-qin-call/"),
+        format!("{site}issues/taiwan/"),
+        format!("{site}exchanges/2023-06-18-blinken-qin-beijing/map.png"),
+    ];
+    for feed in [
+        "feed.xml",
+        "officials/antony-blinken/feed.xml",
+        "issues/taiwan/feed.xml",
+    ] {
+        let xml = std::fs::read_to_string(out.join(feed)).expect("feed");
+        atom_syndication::Feed::read_from(xml.as_bytes()).expect("valid Atom");
+        let doc = roxmltree::Document::parse(&xml).expect("XML");
+        let feed_url = format!("{site}{feed}");
+        let content = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("content"))
+            .find(|n| n.text().is_some_and(|t| t.contains("the call")))
+            .unwrap_or_else(|| panic!("{feed}: the entry"));
+        let base = xml_base(content, &feed_url);
+        assert_eq!(
+            base,
+            format!("{site}exchanges/2023-06-18-blinken-qin-beijing/"),
+            "{feed}"
+        );
+        let html = content.text().expect("content");
+        let got: Vec<String> = common::links(html)
+            .iter()
+            .map(|l| resolve_url(&base, l))
+            .collect();
+        assert_eq!(got, want, "{feed}: {html}");
+    }
+}
+
 #[test]
 fn exchanges_json_has_every_exchange_with_officials_roles_and_issues() {
     let (_dir, files) = built();
@@ -698,7 +943,10 @@ fn timeline_json_is_in_the_timelinejs3_format() {
 #[test]
 fn exchanges_csv_is_rfc_4180_with_one_row_per_exchange() {
     let (_dir, files) = built();
-    let bytes = &files["exchanges.csv"];
+    // A UTF-8 byte order mark, for Excel.
+    let bytes = files["exchanges.csv"]
+        .strip_prefix("\u{feff}".as_bytes())
+        .expect("a byte order mark");
     // CRLF line ends everywhere.
     for (i, b) in bytes.iter().enumerate() {
         if *b == b'\n' {
@@ -707,7 +955,7 @@ fn exchanges_csv_is_rfc_4180_with_one_row_per_exchange() {
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let headers = reader.headers().expect("header").clone();
     let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
@@ -720,13 +968,59 @@ fn exchanges_csv_is_rfc_4180_with_one_row_per_exchange() {
         assert_eq!(&r[col("date")], e.date);
         assert_eq!(&r[col("end_date")], e.end_date.as_deref().unwrap_or(""));
         assert_eq!(&r[col("location")], e.location.as_deref().unwrap_or(""));
-        assert_eq!(&r[col("officials")], e.officials.join("; "));
-        assert_eq!(&r[col("issues")], e.issues.join("; "));
-        assert_eq!(r[col("roles")].split("; ").count(), e.officials.len());
+        let list = |name: &str| -> Vec<String> {
+            serde_json::from_str(&r[col(name)]).unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        assert_eq!(list("officials"), e.officials);
+        assert_eq!(list("issues"), e.issues);
+        assert_eq!(list("roles").len(), e.officials.len());
+        assert_eq!(list("official_names").len(), e.officials.len());
+        assert_eq!(list("countries").len(), e.officials.len());
+        assert_eq!(list("issue_names").len(), e.issues.len());
         assert_eq!(&r[col("url")], format!("{BASE}exchanges/{}/", e.slug));
     }
     // Locations with commas were quoted and read back whole.
     assert!(rows.iter().any(|r| r[col("location")].contains(", ")));
+}
+
+/// A role holding `; ` stays one value, and `[csv] bom = false` leaves
+/// the byte order mark out.
+#[test]
+fn csv_lists_keep_values_with_separators_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    common::minimal_site(&root);
+    common::write_files(
+        &root,
+        &[(
+            "content/officials/qin-gang.md",
+            "+++\nname = \"Qin Gang; Jr.\"\ncountry = \"CN\"\n[[roles]]\ntitle = \"Vice Premier; Special Envoy\"\nfrom = 2021-07-28\nto = 2023-07-25\n+++\nBio.\n",
+        )],
+    );
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let bytes = std::fs::read(out.join("exchanges.csv")).expect("csv");
+    let body = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .expect("a byte order mark");
+    let mut reader = csv::Reader::from_reader(body);
+    let headers = reader.headers().expect("header").clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        let roles: Vec<String> = serde_json::from_str(&r[col("roles")]).expect("JSON array");
+        assert_eq!(roles, ["Secretary of State", "Vice Premier; Special Envoy"]);
+        let names: Vec<String> =
+            serde_json::from_str(&r[col("official_names")]).expect("JSON array");
+        assert_eq!(names, ["Antony Blinken", "Qin Gang; Jr."]);
+    }
+    let toml = root.join("content/site.toml");
+    let config = std::fs::read_to_string(&toml).expect("site.toml");
+    std::fs::write(&toml, format!("{config}\n[csv]\nbom = false\n")).expect("write");
+    build(&root, &out, &[]);
+    let bytes = std::fs::read(out.join("exchanges.csv")).expect("csv");
+    assert!(bytes.starts_with(b"slug,date,"), "no byte order mark");
 }
 
 fn ics_unescape(v: &str) -> String {
@@ -770,6 +1064,12 @@ fn calendar_ics_is_rfc_5545_with_all_day_events_and_stable_uids() {
         assert_eq!(uid, format!("{}@example.org", e.slug));
         assert!(uids.insert(uid));
         assert!(p("DTSTAMP").value.is_some_and(|v| v.ends_with('Z')));
+        let sequence: u64 = p("SEQUENCE")
+            .value
+            .expect("sequence")
+            .parse()
+            .expect("a number");
+        assert!(sequence <= i32::MAX as u64);
         let start = p("DTSTART");
         assert_eq!(
             start.value.as_deref(),
@@ -806,6 +1106,74 @@ fn calendar_ics_is_rfc_5545_with_all_day_events_and_stable_uids() {
     }
 }
 
+/// Each event's UID and SEQUENCE, by slug.
+fn calendar_events(ics: &[u8]) -> BTreeMap<String, (String, String)> {
+    let cal = ical::IcalParser::new(std::io::BufReader::new(ics))
+        .next()
+        .expect("one calendar")
+        .expect("parses");
+    cal.events
+        .iter()
+        .map(|ev| {
+            let p = |name: &str| {
+                ev.properties
+                    .iter()
+                    .find(|p| p.name == name)
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_else(|| panic!("no {name}"))
+            };
+            let uid = p("UID");
+            let slug = uid.split('@').next().expect("slug").to_string();
+            (slug, (uid, p("SEQUENCE")))
+        })
+        .collect()
+}
+
+/// UIDs carry the site's path, so two sites on one host differ; an edit
+/// changes the SEQUENCE of exactly the event edited, and the same content
+/// gives the same calendar byte for byte.
+#[test]
+fn calendar_uids_name_the_site_path_and_edits_change_the_sequence() {
+    let site = tempfile::tempdir().expect("tempdir");
+    copy_site(site.path());
+    let out = site.path().join("public");
+    let other = site.path().join("other");
+    build(site.path(), &out, &["--base-url", SUB]);
+    build(site.path(), &other, &["--base-url", BASE]);
+    let before = std::fs::read(out.join("calendar.ics")).expect("ics");
+    let sub = calendar_events(&before);
+    let root = calendar_events(&std::fs::read(other.join("calendar.ics")).expect("ics"));
+    let ex = exchanges(site.path());
+    assert_eq!(sub.len(), ex.len());
+    for e in &ex {
+        assert_eq!(sub[&e.slug].0, format!("{}@example.org/timeline", e.slug));
+        assert_eq!(root[&e.slug].0, format!("{}@example.org", e.slug));
+    }
+    // Rebuilt from the same content: the same bytes.
+    let again = site.path().join("again");
+    build(site.path(), &again, &["--base-url", SUB]);
+    assert_eq!(
+        std::fs::read(again.join("calendar.ics")).expect("ics"),
+        before
+    );
+    // One title edited: that event's SEQUENCE changes, no other.
+    let edited = &ex[3];
+    let file = site
+        .path()
+        .join(format!("content/exchanges/{}.md", edited.slug));
+    let src = std::fs::read_to_string(&file).expect("read");
+    let old = format!("title = {:?}", edited.title);
+    assert!(src.contains(&old));
+    std::fs::write(&file, src.replacen(&old, "title = \"A new title\"", 1)).expect("write");
+    build(site.path(), &out, &["--base-url", SUB]);
+    let after = calendar_events(&std::fs::read(out.join("calendar.ics")).expect("ics"));
+    for e in &ex {
+        let changed = after[&e.slug].1 != sub[&e.slug].1;
+        assert_eq!(changed, e.slug == edited.slug, "{}", e.slug);
+        assert_eq!(after[&e.slug].0, sub[&e.slug].0, "the UID stays");
+    }
+}
+
 #[test]
 fn exchange_pages_carry_a_json_ld_event() {
     let (_dir, files) = built();
@@ -818,7 +1186,50 @@ fn exchange_pages_carry_a_json_ld_event() {
         assert_eq!(v["name"], e.title.as_str());
         assert_eq!(v["startDate"], e.date.as_str());
         assert_eq!(v["endDate"], e.last_day());
-        assert!(v["location"]["@type"].is_string());
+        // Google's required fields, and the recommended ones we have data for.
+        for key in ["name", "startDate", "endDate", "description", "url"] {
+            assert!(
+                v[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{}: {key}",
+                e.slug
+            );
+        }
+        assert_eq!(v["eventStatus"], "https://schema.org/EventScheduled");
+        assert_eq!(v["url"], format!("{BASE}exchanges/{}/", e.slug));
+        // The format decides the attendance mode and the location together.
+        let place = &v["location"];
+        match e.format.as_str() {
+            "in-person" | "sidelines" => {
+                assert_eq!(
+                    v["eventAttendanceMode"], "https://schema.org/OfflineEventAttendanceMode",
+                    "{}",
+                    e.slug
+                );
+                assert_eq!(place["@type"], "Place", "{}", e.slug);
+                let name = e.location.as_deref().unwrap_or("Location not published");
+                assert_eq!(place["name"], name, "{}", e.slug);
+                let address = &place["address"];
+                assert!(
+                    address.is_string()
+                        || (address["@type"] == "PostalAddress"
+                            && address["addressLocality"]
+                                .as_str()
+                                .is_some_and(|l| !l.is_empty())),
+                    "{}: {address}",
+                    e.slug
+                );
+            }
+            "virtual" | "phone" => {
+                assert_eq!(
+                    v["eventAttendanceMode"], "https://schema.org/OnlineEventAttendanceMode",
+                    "{}",
+                    e.slug
+                );
+                assert_eq!(place["@type"], "VirtualLocation", "{}", e.slug);
+                assert_eq!(place["url"], v["url"], "{}", e.slug);
+            }
+            other => panic!("{}: unexpected format {other}", e.slug),
+        }
         let performers = v["performer"].as_array().expect("performers");
         assert_eq!(performers.len(), e.officials.len());
         for p in performers {

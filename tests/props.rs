@@ -1,7 +1,12 @@
 //! Property tests over the entry parser: whatever bytes a content file
 //! holds, splitting and parsing it never panics, and every valid exchange
 //! written out and read back is the same exchange. (256 cases each by
-//! default; set PROPTEST_CASES to run more.)
+//! default; set PROPTEST_CASES to run more.) And over the whole tool:
+//! whatever Unicode text an exchange holds, `build` and then
+//! `check --output` on the tree it wrote succeed (a few dozen cases, each
+//! a real build: set DETENTE_SITE_CASES to run more).
+
+mod common;
 
 use std::path::Path;
 
@@ -242,5 +247,91 @@ proptest! {
             .map_err(|d| TestCaseError::fail(format!("{d}\n--- text ---\n{text}")))?;
         let expected = Entry { body: e.body.replace("\r\n", "\n"), ..e.clone() };
         prop_assert_eq!(Entry::read(&doc.front, &doc.body), expected);
+    }
+}
+
+/// Text steered towards what output escaping and reading it back must
+/// get right: references next to multi-byte characters, quotes, markup.
+fn unicode_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("&".to_string()),
+        Just("\"".to_string()),
+        Just("'".to_string()),
+        Just("<".to_string()),
+        Just(">".to_string()),
+        Just("&amp;".to_string()),
+        Just("&#".to_string()),
+        Just(";".to_string()),
+        Just(" ".to_string()),
+        Just("北京".to_string()),
+        Just("é".to_string()),
+        Just("😀".to_string()),
+        Just("\u{fffd}".to_string()),
+        "\\PC{0,6}",
+        any::<String>().prop_map(|s| s.chars().take(8).collect()),
+    ];
+    prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+}
+
+fn site_config() -> ProptestConfig {
+    let cases = std::env::var("DETENTE_SITE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
+    ProptestConfig {
+        cases,
+        // Each case builds a site: shrinking is slow, and the first
+        // failure with its input is what matters.
+        max_shrink_iters: 64,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(site_config())]
+
+    #[test]
+    fn any_text_builds_and_its_output_checks(
+        title in unicode_text(),
+        summary in prop::option::of(unicode_text()),
+        location in prop::option::of(unicode_text()),
+        body in unicode_text(),
+        issue in unicode_text(),
+    ) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("site");
+        common::minimal_site(&root);
+        let mut front = vec![
+            // A title of only spaces is refused (rightly): keep one letter.
+            format!("title = {}", quote(&format!("T{title}"))),
+            "date = 2023-06-18".to_string(),
+            "format = \"in-person\"".to_string(),
+            "officials = [\"antony-blinken\", \"qin-gang\"]".to_string(),
+            "issues = [\"taiwan\", \"trade\"]".to_string(),
+        ];
+        if let Some(l) = &location {
+            front.push(format!("location = {}", quote(l)));
+        }
+        if let Some(s) = &summary {
+            front.push(format!("summary = {}", quote(s)));
+        }
+        // Without `[` and `]` the body has no Markdown links, whose
+        // targets could rightly be broken.
+        let body = body.replace(['[', ']'], "");
+        let exchange = format!("+++\n{}\n+++\n{body}\n", front.join("\n"));
+        let issue = format!("+++\nname = {}\n+++\n{body}\n", quote(&format!("I{issue}")));
+        common::write_files(
+            &root,
+            &[
+                ("content/exchanges/2023-06-18-blinken-qin-beijing.md", &exchange),
+                ("content/issues/taiwan.md", &issue),
+            ],
+        );
+        let out = dir.path().join("public");
+        let (root_s, out_s) = (root.to_str().expect("utf-8"), out.to_str().expect("utf-8"));
+        let b = common::detente(&["build", "--root", root_s, "--output", out_s]);
+        prop_assert!(b.status.success(), "build exit {:?}:\n{}", b.status.code(), common::stderr(&b));
+        let c = common::detente(&["check", "--root", root_s, "--output", out_s]);
+        prop_assert!(c.status.success(), "check exit {:?}:\n{}", c.status.code(), common::stderr(&c));
     }
 }

@@ -375,3 +375,58 @@ fn file_urls_link_to_index_files() {
         }
     }
 }
+
+/// The heading levels of an HTML page, in document order (`<h1>` → 1).
+fn heading_levels(html: &str) -> Vec<u8> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    for i in 0..b.len().saturating_sub(3) {
+        if b[i] == b'<'
+            && b[i + 1].eq_ignore_ascii_case(&b'h')
+            && (b'1'..=b'6').contains(&b[i + 2])
+            && (b[i + 3] == b'>' || b[i + 3].is_ascii_whitespace())
+        {
+            out.push(b[i + 2] - b'0');
+        }
+    }
+    out
+}
+
+/// Every page starts at one `h1`, and no heading is more than one level
+/// below the one before it (an `h3` right under the `h1` skips a level).
+fn assert_heading_order(tree: &BTreeMap<String, Vec<u8>>) {
+    let mut pages = 0;
+    for (name, bytes) in tree.iter().filter(|(n, _)| n.ends_with(".html")) {
+        let levels = heading_levels(std::str::from_utf8(bytes).expect("utf-8"));
+        assert_eq!(levels.first(), Some(&1), "{name}: starts with {levels:?}");
+        assert_eq!(levels.iter().filter(|&&l| l == 1).count(), 1, "{name}");
+        for pair in levels.windows(2) {
+            assert!(
+                pair[1] <= pair[0] + 1,
+                "{name}: h{} follows h{} ({levels:?})",
+                pair[1],
+                pair[0]
+            );
+        }
+        pages += 1;
+    }
+    assert!(pages > 20, "only {pages} pages");
+}
+
+#[test]
+fn heading_levels_never_skip_on_any_page() {
+    let (_dir, tree) = built();
+    assert_heading_order(&tree);
+    // Paginated lists too.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    copy_dir(&repo().join("content"), &root.join("content"));
+    let toml = root.join("content/site.toml");
+    let config = std::fs::read_to_string(&toml).expect("site.toml");
+    std::fs::write(&toml, format!("paginate = 3\n{config}")).expect("write");
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    let tree = snapshot(&out);
+    assert!(tree.contains_key("years/2022/page/2/index.html"));
+    assert_heading_order(&tree);
+}

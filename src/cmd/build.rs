@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
+use crate::config;
+use crate::error::{Error, Result};
 use crate::pipeline::{self, BuildOptions};
 use crate::render::values::UrlStyle;
 
@@ -48,8 +49,20 @@ impl Args {
     }
 }
 
+/// Refuses a `--base-url` that is not an absolute http(s) URL.
+pub(crate) fn check_base_url_arg(url: Option<&str>) -> Result<()> {
+    match url.map(config::check_base_url) {
+        Some(Err(why)) => Err(Error::usage(
+            format!("--base-url: {why}"),
+            "give the full address the site is served from, e.g. --base-url https://example.org/timeline/",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Runs the build and returns the summary line.
 pub fn run(args: &Args) -> Result<String> {
+    check_base_url_arg(args.base_url.as_deref())?;
     let opts = args.options();
     let start = std::time::Instant::now();
     let report = pipeline::build(&opts)?;

@@ -54,6 +54,7 @@ fn check_links(args: &Args, dir: &std::path::Path) -> Result<String> {
             dir.display()
         )));
     }
+    super::build::check_base_url_arg(args.base_url.as_deref())?;
     let base_url = match &args.base_url {
         Some(url) => config::normalize_base_url(url),
         None => load::load_config(&args.root).map_err(Error::one)?.base_url,

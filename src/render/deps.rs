@@ -91,6 +91,7 @@ impl Fingerprints {
             &c.formats,
             c.paginate,
             c.markdown.unsafe_html,
+            c.csv.bom,
         )
             .hash(&mut h);
         for k in &c.countries {

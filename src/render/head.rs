@@ -112,18 +112,56 @@ fn description(site: &Site, page: &Page) -> String {
     }
 }
 
-/// Whether a format means the officials were not in one room.
-fn is_remote(format: &str) -> bool {
-    ["virtual", "phone", "video", "call", "online"]
-        .iter()
-        .any(|w| format.contains(w))
+/// How the officials of an exchange met, from its format alone: both
+/// the JSON-LD attendance mode and the kind of location follow from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendance {
+    /// In one room: `in-person`, `sidelines`, and any format of the
+    /// site's own that names no remote medium.
+    InPerson,
+    /// Apart: `virtual`, `phone`, and any format whose name holds
+    /// `virtual`, `phone`, `video`, `call`, `online` or `remote`.
+    Remote,
 }
+
+impl Attendance {
+    pub fn of(format: &str) -> Attendance {
+        let format = format.to_lowercase();
+        if ["virtual", "phone", "video", "call", "online", "remote"]
+            .iter()
+            .any(|w| format.contains(w))
+        {
+            Attendance::Remote
+        } else {
+            Attendance::InPerson
+        }
+    }
+
+    fn mode(self) -> &'static str {
+        match self {
+            Attendance::InPerson => "https://schema.org/OfflineEventAttendanceMode",
+            Attendance::Remote => "https://schema.org/OnlineEventAttendanceMode",
+        }
+    }
+}
+
+/// The place name of an in-person exchange whose location is not given.
+pub const NO_LOCATION: &str = "Location not published";
 
 /// The schema.org `Event` of exchange `i` as JSON-LD. Fields are written
 /// in name order, each object made of borrowed strings and serialized
 /// once (a page per exchange: this runs 10,000 times in a large build).
+///
+/// Every one has Google's required `name`, `startDate` and `location`
+/// and its recommended `endDate`, `eventStatus`, `description` and
+/// `performer` (the officials). The format decides the rest together: in
+/// person, an offline event at a `Place` named by the location (or
+/// [`NO_LOCATION`]) with a `PostalAddress` (`Beijing, China`: locality
+/// `Beijing`, country `China`); remote, an online event at a
+/// `VirtualLocation` whose `url` is the exchange's page.
 pub fn event_json_ld(site: &Site, urls: &Urls, i: usize) -> String {
     let e = &site.exchanges[i];
+    let page_url = urls.absolute(&Page::new(PageKind::Exchange, i).path(site));
     let performer: Vec<Person> = e
         .officials()
         .map(|o| {
@@ -141,16 +179,43 @@ pub fn event_json_ld(site: &Site, urls: &Urls, i: usize) -> String {
             }
         })
         .collect();
-    let location = match &e.location {
-        Some(place) => Location {
-            kind: "Place",
-            address: Some(place),
-            name: place,
-        },
-        None => Location {
+    let attendance = Attendance::of(&e.format);
+    let location = match attendance {
+        Attendance::InPerson => {
+            let place = e
+                .location
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| !l.is_empty());
+            Location {
+                kind: "Place",
+                address: Some(match place {
+                    Some(place) => {
+                        let (locality, country) = match place.rsplit_once(',') {
+                            Some((head, tail))
+                                if !head.trim().is_empty() && !tail.trim().is_empty() =>
+                            {
+                                (head.trim(), Some(tail.trim()))
+                            }
+                            _ => (place, None),
+                        };
+                        Address::Postal(PostalAddress {
+                            kind: "PostalAddress",
+                            address_country: country,
+                            address_locality: locality,
+                        })
+                    }
+                    None => Address::Text(NO_LOCATION),
+                }),
+                name: Some(place.unwrap_or(NO_LOCATION)),
+                url: None,
+            }
+        }
+        Attendance::Remote => Location {
             kind: "VirtualLocation",
             address: None,
-            name: &e.format,
+            name: None,
+            url: Some(page_url.clone()),
         },
     };
     let about: Vec<Named> = e
@@ -160,23 +225,30 @@ pub fn event_json_ld(site: &Site, urls: &Urls, i: usize) -> String {
             name: &site.issues[x].name,
         })
         .collect();
+    // A summary, or else one sentence from what the exchange has.
+    let description = if e.summary.trim().is_empty() {
+        format!(
+            "{} ({}, {}).",
+            e.title,
+            super::values::display_range(e.date, e.end_date),
+            e.format
+        )
+    } else {
+        e.summary.clone()
+    };
     let event = Event {
         context: "https://schema.org",
         kind: "Event",
         about,
-        description: (!e.summary.is_empty()).then_some(e.summary.as_str()),
+        description,
         end_date: feeds::last_day(e).to_string(),
-        event_attendance_mode: if is_remote(&e.format) {
-            "https://schema.org/OnlineEventAttendanceMode"
-        } else {
-            "https://schema.org/OfflineEventAttendanceMode"
-        },
+        event_attendance_mode: attendance.mode(),
         event_status: "https://schema.org/EventScheduled",
         location,
         name: &e.title,
         performer,
         start_date: e.date.to_string(),
-        url: urls.absolute(&Page::new(PageKind::Exchange, i).path(site)),
+        url: page_url,
     };
     crate::script_safe::string(serde_json::to_string(&event).unwrap_or_else(|_| "{}".to_string()))
 }
@@ -189,8 +261,7 @@ struct Event<'a> {
     kind: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     about: Vec<Named<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
+    description: String,
     #[serde(rename = "endDate")]
     end_date: String,
     #[serde(rename = "eventAttendanceMode")]
@@ -217,13 +288,34 @@ struct Person<'a> {
     url: String,
 }
 
+/// A `Place` or a `VirtualLocation`.
 #[derive(Serialize)]
 struct Location<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    address: Option<&'a str>,
-    name: &'a str,
+    address: Option<Address<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Address<'a> {
+    Postal(PostalAddress<'a>),
+    Text(&'a str),
+}
+
+#[derive(Serialize)]
+struct PostalAddress<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "addressCountry", skip_serializing_if = "Option::is_none")]
+    address_country: Option<&'a str>,
+    #[serde(rename = "addressLocality")]
+    address_locality: &'a str,
 }
 
 #[derive(Serialize)]
@@ -238,8 +330,74 @@ mod tests {
     use super::*;
 
     #[test]
-    fn remote_formats() {
-        assert!(is_remote("virtual") && is_remote("phone"));
-        assert!(!is_remote("in-person") && !is_remote("sidelines"));
+    fn attendance_follows_the_format() {
+        assert_eq!(Attendance::of("virtual"), Attendance::Remote);
+        assert_eq!(Attendance::of("phone"), Attendance::Remote);
+        assert_eq!(Attendance::of("Video-Call"), Attendance::Remote);
+        assert_eq!(Attendance::of("in-person"), Attendance::InPerson);
+        assert_eq!(Attendance::of("sidelines"), Attendance::InPerson);
+        assert_eq!(Attendance::of("summit"), Attendance::InPerson);
+    }
+
+    /// The shipped site, with exchange `slug`'s format and location changed.
+    fn event(slug: &str, format: &str, location: Option<&str>) -> serde_json::Value {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = crate::load::load(root).expect("the shipped site loads");
+        let mut site = Site::build(loaded, false);
+        let i = site
+            .exchanges
+            .iter()
+            .position(|e| e.slug == slug)
+            .expect("exchange");
+        site.exchanges[i].format = format.to_string();
+        site.exchanges[i].location = location.map(str::to_string);
+        let urls = Urls::new(&site.config);
+        let json = event_json_ld(&site, &urls, i);
+        serde_json::from_str(&json).expect("JSON")
+    }
+
+    const CALL: &str = "2021-02-10-biden-xi-phone";
+    const PAGE: &str = "https://example.org/exchanges/2021-02-10-biden-xi-phone/";
+
+    #[test]
+    fn a_call_with_a_location_is_online_at_its_page() {
+        let v = event(CALL, "phone", Some("Washington, D.C., United States"));
+        assert_eq!(
+            v["eventAttendanceMode"],
+            "https://schema.org/OnlineEventAttendanceMode"
+        );
+        assert_eq!(v["location"]["@type"], "VirtualLocation");
+        assert_eq!(v["location"]["url"], PAGE);
+        assert!(v["location"].get("address").is_none());
+    }
+
+    #[test]
+    fn a_meeting_without_a_location_is_offline_at_a_place() {
+        let v = event(CALL, "in-person", None);
+        assert_eq!(
+            v["eventAttendanceMode"],
+            "https://schema.org/OfflineEventAttendanceMode"
+        );
+        assert_eq!(v["location"]["@type"], "Place");
+        assert_eq!(v["location"]["name"], NO_LOCATION);
+        assert_eq!(v["location"]["address"], NO_LOCATION);
+    }
+
+    #[test]
+    fn a_meeting_at_a_location_has_its_postal_address() {
+        let v = event(CALL, "summit", Some("Washington, D.C., United States"));
+        assert_eq!(
+            v["eventAttendanceMode"],
+            "https://schema.org/OfflineEventAttendanceMode"
+        );
+        let place = &v["location"];
+        assert_eq!(place["@type"], "Place");
+        assert_eq!(place["name"], "Washington, D.C., United States");
+        assert_eq!(place["address"]["@type"], "PostalAddress");
+        assert_eq!(place["address"]["addressLocality"], "Washington, D.C.");
+        assert_eq!(place["address"]["addressCountry"], "United States");
+        let v = event(CALL, "in-person", Some("Singapore"));
+        assert_eq!(v["location"]["address"]["addressLocality"], "Singapore");
+        assert!(v["location"]["address"].get("addressCountry").is_none());
     }
 }

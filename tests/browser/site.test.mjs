@@ -528,6 +528,53 @@ describe("charts", () => {
   });
 });
 
+describe("layout stability", () => {
+  // Showing the filters must not push the list down. timeline.js is held
+  // back, as on a slow network, so that anything it changes after the first
+  // paint counts; every layout shift is summed (Cumulative Layout Shift).
+  for (const [name, viewport] of [
+    ["phone", { width: 360, height: 740 }],
+    ["desktop", { width: 1280, height: 800 }],
+  ]) {
+    test(`the home page does not shift as its script runs (${name})`, async () => {
+      await withContext({ viewport }, async (context) => {
+        const { page, problems } = await watchedPage(context);
+        await page.addInitScript(() => {
+          window.__shifts = [];
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) {
+              if (!e.hadRecentInput) {
+                const nodes = e.sources.map((s) => s.node && (s.node.id || s.node.className || s.node.nodeName));
+                window.__shifts.push({ value: e.value, nodes });
+              }
+            }
+          }).observe({ type: "layout-shift", buffered: true });
+        });
+        let delayed = 0;
+        await page.route(/\/timeline\.[0-9a-f]+\.js$/, (route) => {
+          delayed += 1;
+          setTimeout(() => route.continue(), 500);
+        });
+        await page.goto(base + "/", { waitUntil: "networkidle" });
+        // The load event (which networkidle waits for) follows the deferred
+        // script; a moment more for any shift it caused to be reported.
+        await page.waitForTimeout(300);
+        assert.equal(delayed, 1, "the script was held back");
+        assert.equal(await page.locator("#filter-box").isVisible(), true, "the filters are shown");
+        assert.equal(
+          await page.locator("#filter").isVisible(),
+          name === "desktop",
+          "open on wide screens, folded on phones",
+        );
+        const shifts = await page.evaluate(() => window.__shifts);
+        const total = shifts.reduce((sum, s) => sum + s.value, 0);
+        assert.equal(total, 0, `layout shifts: ${JSON.stringify(shifts)}`);
+        assert.deepEqual(problems, []);
+      });
+    });
+  }
+});
+
 describe("accessibility", () => {
   for (const scheme of ["light", "dark"]) {
     test(`axe finds no serious or critical violation (${scheme} scheme)`, async () => {
