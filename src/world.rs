@@ -441,6 +441,8 @@ mod tests {
         assert_eq!(found("Genève", None), Some(("Geneva", "CH")));
         assert_eq!(found("New Delhi", None), Some(("New Delhi", "IN")));
         assert_eq!(found("new delhi", Some("IN")), Some(("New Delhi", "IN")));
+        assert!(city("New Delhi", None).is_some_and(|c| c.capital));
+        assert!(city("Delhi", None).is_some_and(|c| !c.capital));
         assert_eq!(found("New York", None), Some(("New York City", "US")));
         assert_eq!(found("Kiev", None), Some(("Kyiv", "UA")));
         assert_eq!(found("Sao Paulo", Some("BR")), Some(("São Paulo", "BR")));

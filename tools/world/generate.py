@@ -161,6 +161,7 @@ MIN_POPULATION = 300_000
 CAPITAL_OVERRIDES = {
     "BQ": "Kralendijk",
     "IO": None,  # "Diego Garcia" is a military base, not a city
+    "MS": "Brades",  # the seat of government since Plymouth was abandoned (1997)
     "PW": "Ngerulmud",
     "TK": "Nukunonu",
 }
@@ -668,7 +669,9 @@ def main():
         ]
         if not matches:
             sys.exit(f"capital {name!r} of {a2} not among the cities")
-        gid, city = max(matches, key=lambda m: (m[1]["population"], m[0]))
+        # A city of that very name first: "New Delhi", not Delhi (whose
+        # other names include "New Delhi").
+        gid, city = max(matches, key=lambda m: (fold(m[1]["name"]) == fold(name), m[1]["population"], m[0]))
         rows[gid] = dict(city, capital=True)
         capitals[a2] = city
     for name, a2 in VENUES:
