@@ -126,16 +126,17 @@ pub fn world_svg(marks: &[Mark], title: &str) -> String {
                 number(y),
                 number(mark_radius(mark.count))
             );
-            let _ = match linkable(&mark.href) {
-                true => write!(
+            let _ = if linkable(&mark.href) {
+                write!(
                     svg,
                     r#"<a class="mark" href="{}" aria-label="{name}"><title>{name}</title>{circle}</a>"#,
                     escape(&mark.href)
-                ),
-                false => write!(
+                )
+            } else {
+                write!(
                     svg,
                     r#"<g class="mark" role="img" aria-label="{name}"><title>{name}</title>{circle}</g>"#
-                ),
+                )
             };
         }
         svg.push_str("</g>");

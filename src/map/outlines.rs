@@ -2,7 +2,8 @@
 //
 // Source: world-atlas 2.0.2, countries-110m.json: Natural Earth 1:110m
 // admin-0 countries (public domain), projected with Natural Earth I,
-// simplified (Douglas-Peucker, 0.3 units) and rounded to whole units.
+// simplified (Douglas-Peucker, 0.3 units) and rounded to whole units;
+// features without an ISO id and Crimea drawn as src/world/README.md says.
 
 /// The width of the map's viewBox.
 pub const WIDTH: f64 = 1000.0;
