@@ -9,10 +9,16 @@ use serde::{Deserialize, Deserializer};
 /// A country the site's officials belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Country {
-    /// The key used in official files, e.g. `US`.
+    /// The key used in official files and places, e.g. `US`.
     pub key: String,
     pub name: String,
     pub short: String,
+    /// Its ISO 3166-1 alpha-2 code, when it has one (the key itself when
+    /// the key is one): places it on the map and in a region.
+    pub iso: Option<String>,
+    /// Written in site.toml (not taken from the world table because an
+    /// official or a place named its code).
+    pub listed: bool,
 }
 
 /// Options for rendering Markdown bodies.
@@ -113,6 +119,7 @@ impl RawConfig {
 struct RawCountry {
     name: String,
     short: Option<String>,
+    iso: Option<String>,
 }
 
 /// A TOML table read in document order.
@@ -150,8 +157,13 @@ impl Config {
                 .into_iter()
                 .map(|(key, c)| Country {
                     short: c.short.unwrap_or_else(|| key.clone()),
+                    iso: c
+                        .iso
+                        .map(|i| i.to_ascii_uppercase())
+                        .or_else(|| crate::world::country(&key).map(|w| w.alpha2.to_string())),
                     key,
                     name: c.name,
+                    listed: true,
                 })
                 .collect(),
             _ => default_countries(),
@@ -262,11 +274,15 @@ fn default_countries() -> Vec<Country> {
             key: "US".into(),
             name: "United States".into(),
             short: "US".into(),
+            iso: Some("US".into()),
+            listed: true,
         },
         Country {
             key: "CN".into(),
             name: "People's Republic of China".into(),
             short: "China".into(),
+            iso: Some("CN".into()),
+            listed: true,
         },
     ]
 }

@@ -182,11 +182,47 @@ struct JsonExchange<'a> {
     end_date: Option<String>,
     format: &'a str,
     location: Option<&'a str>,
+    /// The structured place, when the location was written as one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<JsonPlace<'a>>,
+    /// The hosting country's key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host: Option<&'a str>,
     summary: &'a str,
     url: String,
     officials: Vec<JsonOfficial<'a>>,
     issues: Vec<JsonRef<'a>>,
     sources: Vec<JsonSource<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPlace<'a> {
+    country: &'a str,
+    country_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iso: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    city: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    venue: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lat: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lon: Option<f64>,
+}
+
+fn json_place<'a>(site: &'a Site, e: &'a crate::model::Exchange) -> Option<JsonPlace<'a>> {
+    let place = e.place.as_ref()?;
+    let country = site.config.country(&place.country.as_ref()?.key)?;
+    Some(JsonPlace {
+        country: &country.key,
+        country_name: &country.name,
+        iso: country.iso.as_deref(),
+        city: place.city.as_deref(),
+        venue: place.venue.as_deref(),
+        lat: place.coords.map(|c| c.1),
+        lon: place.coords.map(|c| c.0),
+    })
 }
 
 #[derive(Serialize)]
@@ -222,6 +258,8 @@ fn json_exchange<'a>(site: &'a Site, urls: &Urls, i: usize) -> JsonExchange<'a> 
         end_date: e.end_date.map(|d| d.to_string()),
         format: &e.format,
         location: e.location.as_deref(),
+        place: json_place(site, e),
+        host: e.host.as_ref().map(|h| h.key.as_str()),
         summary: &e.summary,
         url: exchange_url(site, urls, i),
         officials: taking_part(site, e)
@@ -382,6 +420,9 @@ fn slide(site: &Site, urls: &Urls, i: usize) -> Slide {
     if !people.is_empty() {
         text.push_str(&format!("<p>{}</p>", people.join(", ")));
     }
+    if let Some(location) = &e.location {
+        text.push_str(&format!("<p class=\"tl-location\">{}</p>", html(location)));
+    }
     text.push_str(&format!(
         "<p><a href=\"{}\">Read more</a></p>",
         html(&exchange_url(site, urls, i))
@@ -444,6 +485,9 @@ pub const CSV_COLUMNS: &[&str] = &[
     "issue_names",
     "summary",
     "url",
+    "place_country",
+    "place_city",
+    "host",
 ];
 
 /// One CSV field, quoted when it holds a comma, quote or line break.
@@ -507,6 +551,15 @@ fn exchanges_csv(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<(
                 csv_list(issues.iter().map(|&x| site.issues[x].name.as_str())),
                 e.summary.clone(),
                 exchange_url(site, urls, i),
+                e.place
+                    .as_ref()
+                    .and_then(|p| p.country.as_ref())
+                    .map_or_else(String::new, |c| c.key.clone()),
+                e.place
+                    .as_ref()
+                    .and_then(|p| p.city.clone())
+                    .unwrap_or_default(),
+                e.host.as_ref().map_or_else(String::new, |h| h.key.clone()),
             ],
         );
         file.write_all(out.as_bytes())?;
@@ -572,6 +625,24 @@ fn end_line(first: NaiveDate, last: NaiveDate) -> String {
         Some(end) => format!("DTEND;VALUE=DATE:{}", ics_date(end)),
         None => format!("DURATION:P{}D", (last - first).num_days() + 1),
     }
+}
+
+/// Where an exchange's structured place is: its own coordinates, else
+/// those of its city in the place index.
+fn place_coords(site: &Site, e: &crate::model::Exchange) -> Option<(f64, f64)> {
+    let place = e.place.as_ref()?;
+    if place.coords.is_some() {
+        return place.coords;
+    }
+    let key = &place.country.as_ref()?.key;
+    let slug = crate::places::city_slug(place.city.as_deref()?)?;
+    site.places
+        .iter()
+        .find(|c| &c.key == key)?
+        .cities
+        .iter()
+        .find(|c| c.slug == slug)?
+        .coords
 }
 
 /// What follows the `@` of every UID: the host and path of `base_url`
@@ -640,6 +711,10 @@ fn calendar_ics(site: &Site, urls: &Urls, file: &mut dyn Write) -> io::Result<()
         ];
         if let Some(loc) = &e.location {
             lines.push(format!("LOCATION:{}", ics_text(loc)));
+        }
+        // RFC 5545 GEO: latitude;longitude, of the place or its city.
+        if let Some((lon, lat)) = place_coords(site, e) {
+            lines.push(format!("GEO:{lat:.4};{lon:.4}"));
         }
         let categories: Vec<String> = e
             .issue_ids()

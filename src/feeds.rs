@@ -32,6 +32,8 @@ pub enum Scope {
     Site,
     Official(usize),
     Issue(usize),
+    /// A country's or a city's (an index into `Site::place_lists`).
+    Place(usize),
 }
 
 impl Scope {
@@ -46,6 +48,7 @@ impl Scope {
             Scope::Site => String::new(),
             Scope::Official(i) => Page::new(PageKind::Official, i).path(site),
             Scope::Issue(i) => Page::new(PageKind::Issue, i).path(site),
+            Scope::Place(i) => Page::new(PageKind::Place, i).path(site),
         }
     }
 
@@ -55,6 +58,10 @@ impl Scope {
             Scope::Site => site_title.clone(),
             Scope::Official(i) => format!("{} · {site_title}", site.officials[i].name),
             Scope::Issue(i) => format!("{} · {site_title}", site.issues[i].name),
+            Scope::Place(i) => format!(
+                "{} · {site_title}",
+                site.place_lists[i].name(&site.places, &site.config)
+            ),
         }
     }
 
@@ -68,6 +75,10 @@ impl Scope {
             Scope::Issue(i) => format!(
                 "High-level exchanges that touched {}, newest first.",
                 site.issues[i].name
+            ),
+            Scope::Place(i) => format!(
+                "High-level exchanges held in {}, newest first.",
+                site.place_lists[i].name(&site.places, &site.config)
             ),
         }
     }
@@ -92,6 +103,7 @@ impl Scope {
             Scope::Site => &site.timeline,
             Scope::Official(i) => &site.by_official[i],
             Scope::Issue(i) => &site.by_issue[i],
+            Scope::Place(i) => site.place_lists[i].exchanges(&site.places),
         }
     }
 }
@@ -147,6 +159,7 @@ pub fn all(site: &Site) -> Vec<Scope> {
     std::iter::once(Scope::Site)
         .chain((0..site.officials.len()).map(Scope::Official))
         .chain((0..site.issues.len()).map(Scope::Issue))
+        .chain((0..site.place_lists.len()).map(Scope::Place))
         .collect()
 }
 
@@ -156,6 +169,7 @@ pub fn for_page(page: &Page) -> Vec<Scope> {
     let own = match page.kind {
         PageKind::Official => Some(Scope::Official(page.index)),
         PageKind::Issue => Some(Scope::Issue(page.index)),
+        PageKind::Place => Some(Scope::Place(page.index)),
         _ => None,
     };
     own.into_iter()

@@ -29,6 +29,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod places;
 pub mod render;
 pub mod script_safe;
 pub mod serve;

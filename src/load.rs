@@ -95,6 +95,57 @@ pub struct SourceLink {
     pub url: String,
 }
 
+/// Where an exchange was held, as written: free text (`"Beijing, China"`)
+/// or a place (`{ city = "Beijing", country = "CN" }`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocationFront {
+    Text(String),
+    Place(PlaceFront),
+}
+
+/// A place as a table: `country` is a key of site.toml `countries` or an
+/// ISO 3166-1 alpha-2 code.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceFront {
+    pub country: Option<Spanned<String>>,
+    pub city: Option<String>,
+    /// A building or venue: "Diaoyutai State Guesthouse".
+    pub venue: Option<String>,
+    /// Where to put its mark on the map, when the city is not one detente
+    /// knows.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// The keys of a place table, for suggestions.
+pub const PLACE_KEYS: &[&str] = &["country", "city", "venue", "lat", "lon"];
+
+impl<'de> Deserialize<'de> for LocationFront {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = LocationFront;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a string (\"Beijing, China\") or a table ({ city = \"Beijing\", country = \"CN\" })",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(LocationFront::Text(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                PlaceFront::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(LocationFront::Place)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
 /// The front matter of `content/exchanges/<slug>.md`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -103,7 +154,9 @@ pub struct ExchangeFront {
     pub date: Spanned<TomlDate>,
     pub end_date: Option<Spanned<TomlDate>>,
     pub format: Spanned<String>,
-    pub location: Option<String>,
+    pub location: Option<Spanned<LocationFront>>,
+    /// The country (a key) that hosted it; else the place's country.
+    pub host: Option<Spanned<String>>,
     pub officials: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     pub issues: Vec<Spanned<String>>,
@@ -120,6 +173,7 @@ pub const EXCHANGE_KEYS: &[&str] = &[
     "end_date",
     "format",
     "location",
+    "host",
     "officials",
     "issues",
     "summary",
@@ -141,12 +195,15 @@ pub struct RoleFront {
 #[serde(deny_unknown_fields)]
 pub struct OfficialFront {
     pub name: Spanned<String>,
+    /// How the name sorts in lists ("Wang Yi" where the family name comes
+    /// first); by default the last word, then the rest ("Blinken Antony").
+    pub sort_as: Option<String>,
     pub country: Spanned<String>,
     #[serde(default)]
     pub roles: Vec<Spanned<RoleFront>>,
 }
 
-pub const OFFICIAL_KEYS: &[&str] = &["name", "country", "roles"];
+pub const OFFICIAL_KEYS: &[&str] = &["name", "sort_as", "country", "roles"];
 
 /// The front matter of `content/issues/<slug>.md`.
 #[derive(Debug, Clone, Deserialize)]

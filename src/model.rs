@@ -15,7 +15,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, LineCol};
-use crate::load::{Doc, ExchangeFront, IssueFront, Kind, Loaded, OfficialFront, SourceLink};
+use crate::load::{
+    Doc, ExchangeFront, IssueFront, Kind, Loaded, LocationFront, OfficialFront, SourceLink,
+};
 use crate::markdown;
 
 /// A reference to another entry by slug, as written in front matter.
@@ -43,6 +45,26 @@ pub struct ExchangePlaces {
     pub end_date: Option<LineCol>,
     pub format: LineCol,
     pub officials: LineCol,
+    pub location: Option<LineCol>,
+}
+
+/// A country named by key in front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryRef {
+    pub key: String,
+    pub at: LineCol,
+}
+
+/// A structured place: `location = { city = "Beijing", country = "CN" }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub country: Option<CountryRef>,
+    pub city: Option<String>,
+    pub venue: Option<String>,
+    /// (longitude, latitude), when given.
+    pub coords: Option<(f64, f64)>,
+    /// Where the table stands in the file.
+    pub at: LineCol,
 }
 
 #[derive(Debug, Clone)]
@@ -53,7 +75,13 @@ pub struct Exchange {
     pub date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub format: String,
+    /// Where it was held, as shown: the text written, or the place's
+    /// venue, city and country name.
     pub location: Option<String>,
+    /// Where it was held, when written as a table.
+    pub place: Option<Place>,
+    /// The country that hosted it: `host`, else the place's country.
+    pub host: Option<CountryRef>,
     pub participants: Vec<Participant>,
     pub issues: Vec<Ref>,
     /// The given summary, or the text of the body's first paragraph.
@@ -99,6 +127,9 @@ pub struct Official {
     pub slug: String,
     pub path: PathBuf,
     pub name: String,
+    /// The key lists sort by: `sort_as`, else the name's last word first
+    /// ("Blinken Antony"), lowercase.
+    pub sort_key: String,
     pub country: String,
     pub country_at: LineCol,
     pub roles: Vec<Role>,
@@ -146,6 +177,13 @@ pub struct Site {
     pub by_issue: Vec<Vec<usize>>,
     /// Years with exchanges, newest first.
     pub years: Vec<Year>,
+    /// The countries and cities exchanges were held in (structured places).
+    pub places: Vec<crate::places::PlaceCountry>,
+    /// Each place page's list: every country, each followed by its cities.
+    pub place_lists: Vec<crate::places::PlaceList>,
+    /// Pairs of countries whose officials met, when there are more than
+    /// two countries (each has a who-met-whom page of its own).
+    pub country_pairs: Vec<crate::places::CountryPair>,
     pub official_slugs: HashMap<String, usize>,
     pub issue_slugs: HashMap<String, usize>,
     pub exchange_slugs: HashMap<String, usize>,
@@ -160,7 +198,7 @@ impl Site {
     /// unless `drafts` is set.
     pub fn build(loaded: Loaded, drafts: bool) -> Site {
         let Loaded {
-            config,
+            mut config,
             exchanges,
             officials,
             issues,
@@ -168,6 +206,23 @@ impl Site {
             diagnostics,
             config_stamp: _,
         } = loaded;
+        // Countries named by code, not in site.toml, come from the world table.
+        let named: Vec<String> = officials
+            .iter()
+            .map(|d| d.front.country.get_ref().clone())
+            .chain(exchanges.iter().flat_map(|d| {
+                let place = match d.front.location.as_ref().map(|l| l.get_ref()) {
+                    Some(LocationFront::Place(p)) => {
+                        p.country.as_ref().map(|c| c.get_ref().clone())
+                    }
+                    _ => None,
+                };
+                place
+                    .into_iter()
+                    .chain(d.front.host.as_ref().map(|h| h.get_ref().clone()))
+            }))
+            .collect();
+        crate::places::extend_countries(&mut config, named.iter().map(String::as_str));
         let officials: Vec<Official> = officials.into_iter().map(official).collect();
         let issues: Vec<Issue> = issues.into_iter().map(issue).collect();
         let official_slugs = slug_index(officials.iter().map(|o| o.slug.as_str()));
@@ -176,7 +231,7 @@ impl Site {
         let mut exchanges: Vec<Exchange> = exchanges
             .into_par_iter()
             .filter(|d| drafts || !d.front.draft)
-            .map(|d| exchange(d, &official_slugs, &issue_slugs, &officials))
+            .map(|d| exchange(d, &official_slugs, &issue_slugs, &officials, &config))
             .collect();
         // Newest first, then by slug. The keys are sorted, then each
         // exchange (a large struct) moved once, not at every merge step.
@@ -205,8 +260,22 @@ impl Site {
                 }),
             }
         }
+        let places = crate::places::index(&config, &exchanges);
+        let place_lists = crate::places::lists(&places);
+        let country_index: HashMap<&str, usize> = config
+            .countries
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.key.as_str(), i))
+            .collect();
+        let country_pairs = crate::places::country_pairs(&config, &exchanges, |o| {
+            country_index.get(officials[o].country.as_str()).copied()
+        });
         Site {
             config,
+            places,
+            place_lists,
+            country_pairs,
             timeline: (0..exchanges.len()).collect(),
             exchanges,
             officials,
@@ -232,6 +301,7 @@ impl Site {
             &self.official_slugs,
             &self.issue_slugs,
             &self.officials,
+            &self.config,
         )
     }
 
@@ -242,6 +312,8 @@ impl Site {
         let old = &self.exchanges[i];
         new.slug == old.slug
             && new.date == old.date
+            && new.place == old.place
+            && new.host == old.host
             && new.draft == old.draft
             && new.participants.len() == old.participants.len()
             && new.officials().eq(old.officials())
@@ -254,7 +326,12 @@ impl Site {
         let mut members: Vec<usize> = (0..self.officials.len())
             .filter(|&i| self.officials[i].country == country)
             .collect();
-        members.sort_by(|&a, &b| self.officials[a].name.cmp(&self.officials[b].name));
+        members.sort_by(|&a, &b| {
+            let (a, b) = (&self.officials[a], &self.officials[b]);
+            a.sort_key
+                .cmp(&b.sort_key)
+                .then_with(|| a.name.cmp(&b.name))
+        });
         members
     }
 }
@@ -284,6 +361,7 @@ fn exchange(
     officials_index: &HashMap<String, usize>,
     issues_index: &HashMap<String, usize>,
     officials: &[Official],
+    config: &Config,
 ) -> Exchange {
     let place = |s| doc.place(s);
     let f = &doc.front;
@@ -313,18 +391,61 @@ fn exchange(
         end_date: f.end_date.as_ref().map(|d| place(d.span())),
         format: place(f.format.span()),
         officials: place(f.officials.span()),
+        location: f.location.as_ref().map(|l| place(l.span())),
     };
     let sources = f
         .sources
         .iter()
         .map(|s| (s.get_ref().clone(), place(s.span())))
         .collect();
+    let country_ref = |c: &toml::Spanned<String>| CountryRef {
+        key: c.get_ref().trim().to_string(),
+        at: place(c.span()),
+    };
+    let (location, structured) = match f.location.as_ref().map(|l| (l.get_ref(), l.span())) {
+        None => (None, None),
+        Some((LocationFront::Text(text), _)) => (
+            Some(text.trim().to_string()).filter(|t| !t.is_empty()),
+            None,
+        ),
+        Some((LocationFront::Place(p), span)) => {
+            let country = p.country.as_ref().map(country_ref);
+            let text = crate::places::display(
+                p.venue.as_deref(),
+                p.city.as_deref(),
+                country.as_ref().and_then(|c| config.country(&c.key)),
+            );
+            let structured = Place {
+                country,
+                city: p
+                    .city
+                    .as_ref()
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty()),
+                venue: p
+                    .venue
+                    .as_ref()
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty()),
+                coords: p.lon.zip(p.lat),
+                at: place(span),
+            };
+            (Some(text).filter(|t| !t.is_empty()), Some(structured))
+        }
+    };
+    let host = f
+        .host
+        .as_ref()
+        .map(country_ref)
+        .or_else(|| structured.as_ref().and_then(|p| p.country.clone()));
     Exchange {
         title: f.title.get_ref().trim().to_string(),
         date,
         end_date: f.end_date.as_ref().map(|d| d.get_ref().0),
         format: f.format.get_ref().clone(),
-        location: f.location.clone().filter(|l| !l.trim().is_empty()),
+        location,
+        place: structured,
+        host,
         participants,
         issues,
         summary,
@@ -350,8 +471,17 @@ fn official(doc: Doc<OfficialFront>) -> Official {
         })
         .collect();
     roles.sort_by_key(|r| r.from);
+    let name = f.name.get_ref().trim().to_string();
+    let sort_key = match &f.sort_as {
+        Some(key) if !key.trim().is_empty() => key.trim().to_lowercase(),
+        _ => match name.rsplit_once(' ') {
+            Some((rest, last)) => format!("{last} {rest}").to_lowercase(),
+            None => name.to_lowercase(),
+        },
+    };
     Official {
-        name: f.name.get_ref().trim().to_string(),
+        sort_key,
+        name,
         country: f.country.get_ref().clone(),
         country_at: doc.place(f.country.span()),
         roles,

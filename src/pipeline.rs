@@ -175,7 +175,8 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
     let start = Instant::now();
     let (site, warnings) = prepare(root, drafts, None)?;
     let layers = layers(root, &site)?;
-    let statics = statics::collect(&layers).map_err(Error::Site)?;
+    let mut statics = statics::collect(&layers).map_err(Error::Site)?;
+    statics::add_countries_css(&mut statics, &site.config, &site.officials);
     let (renderer, _) = renderer(&site, &layers, &statics, UrlStyle::Pretty)?;
     let pages = routes::all_pages(&site);
     let errors: Vec<Diagnostic> = pages
@@ -256,7 +257,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     )?;
     interrupt::check()?;
     let layers = layers(&opts.root, &site)?;
-    let statics = statics::collect(&layers).map_err(Error::Site)?;
+    let mut statics = statics::collect(&layers).map_err(Error::Site)?;
+    statics::add_countries_css(&mut statics, &site.config, &site.officials);
     interrupt::check()?;
     let (tera, origin, templates_fp) =
         templates::load_with_fingerprint(&layers).map_err(Error::Site)?;

@@ -28,6 +28,8 @@ pub struct StaticFile {
 pub enum Source {
     File(PathBuf),
     BuiltIn(&'static [u8]),
+    /// Made from the site (`countries.css`).
+    Made(std::sync::Arc<[u8]>),
 }
 
 impl StaticFile {
@@ -37,6 +39,7 @@ impl StaticFile {
                 std::fs::read(path).map_err(|e| Error::io("read the static file", path, e))
             }
             Source::BuiltIn(bytes) => Ok(bytes.to_vec()),
+            Source::Made(bytes) => Ok(bytes.to_vec()),
         }
     }
 }
@@ -175,5 +178,116 @@ impl Walk<'_> {
         for (path, rel) in dirs {
             self.walk(&path, &rel);
         }
+    }
+}
+
+/// The stylesheet giving each country's badge a colour of its own.
+pub const COUNTRIES_CSS: &str = "countries.css";
+
+/// Adds [`COUNTRIES_CSS`] to `files` (unless a layer has its own): for
+/// every country of `config` with officials, besides the default
+/// stylesheet's US and CN,
+/// a badge colour from its key, dark enough for white text (contrast at
+/// least 4.5:1, WCAG AA). The same keys always give the same colours.
+pub fn add_countries_css(
+    files: &mut Vec<StaticFile>,
+    config: &crate::config::Config,
+    officials: &[crate::model::Official],
+) {
+    let badged = |c: &&crate::config::Country| {
+        c.key != "US" && c.key != "CN" && officials.iter().any(|o| o.country == c.key)
+    };
+    if !config.countries.iter().any(|c| badged(&c)) || files.iter().any(|f| f.rel == COUNTRIES_CSS)
+    {
+        return;
+    }
+    let mut css =
+        String::from("/* Badge colours per country, made by detente from site.toml. */\n");
+    for c in config.countries.iter().filter(badged) {
+        let (r, g, b) = badge_colour(&c.key);
+        let key = css_ident(&c.key);
+        css.push_str(&format!(
+            ".country-{key} .flag,.flag-{key}{{background:#{r:02x}{g:02x}{b:02x}}}\n"
+        ));
+    }
+    let at = files.partition_point(|f| f.rel.as_str() < COUNTRIES_CSS);
+    files.insert(
+        at,
+        StaticFile {
+            rel: COUNTRIES_CSS.to_string(),
+            source: Source::Made(css.into_bytes().into()),
+            layer: Layer::Default,
+        },
+    );
+}
+
+/// `key` with every character a CSS class selector cannot take escaped.
+fn css_ident(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_string()
+            } else {
+                format!("\\{:x} ", c as u32)
+            }
+        })
+        .collect()
+}
+
+/// A colour for `key`: its hue from a hash of the key, darkened until
+/// white text on it has a contrast of 4.5:1 or more.
+fn badge_colour(key: &str) -> (u8, u8, u8) {
+    let hue = (crate::assets::fnv1a64(key.as_bytes()) % 360) as f64;
+    let mut lightness = 0.42;
+    loop {
+        let (r, g, b) = hsl(hue, 0.65, lightness);
+        if contrast_with_white(r, g, b) >= 4.5 || lightness <= 0.1 {
+            return (r, g, b);
+        }
+        lightness -= 0.02;
+    }
+}
+
+fn hsl(h: f64, s: f64, l: f64) -> (u8, u8, u8) {
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let x = c * (1.0 - ((h / 60.0) % 2.0 - 1.0).abs());
+    let m = l - c / 2.0;
+    let (r, g, b) = match (h / 60.0) as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let byte = |v: f64| ((v + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    (byte(r), byte(g), byte(b))
+}
+
+fn contrast_with_white(r: u8, g: u8, b: u8) -> f64 {
+    let lin = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    1.05 / (l + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_badge_colour_reads_white_text_at_aa() {
+        for key in ["JP", "DE", "FR", "GB", "IN", "BR", "ZA", "EU", "UN", "X1"] {
+            let (r, g, b) = badge_colour(key);
+            assert!(contrast_with_white(r, g, b) >= 4.5, "{key}: {r},{g},{b}");
+        }
+        assert_ne!(badge_colour("JP"), badge_colour("DE"));
+        assert_eq!(css_ident("A.B"), "A\\2e B");
     }
 }

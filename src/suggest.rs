@@ -12,6 +12,12 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|c| {
             let lower = c.to_lowercase();
             let mut d = distance(&wrong_lower, &lower);
+            // The same words in another order ("netanyahu-benjamin" for
+            // "benjamin-netanyahu", "Wang Yi" for "yi-wang") is a typo of
+            // order, not of spelling.
+            if d > 0 && words(&wrong_lower) == words(&lower) {
+                d = 1;
+            }
             // A candidate that contains what was typed ("blinken" in
             // "antony-blinken") is a good guess even when it is much longer.
             if d > limit && wrong_lower.len() >= 3 && lower.contains(&wrong_lower) {
@@ -22,6 +28,17 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .filter(|(d, _)| *d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| c)
+}
+
+/// The words of a name or slug (split at dashes, underscores, spaces and
+/// dots), sorted.
+fn words(text: &str) -> Vec<&str> {
+    let mut w: Vec<&str> = text
+        .split(['-', '_', ' ', '.'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    w.sort_unstable();
+    w
 }
 
 /// A help line naming the closest candidate, or listing the valid ones.
@@ -75,5 +92,15 @@ mod tests {
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn words_in_another_order_are_suggested() {
+        let officials = ["benjamin-netanyahu", "antony-blinken", "wang-yi"];
+        assert_eq!(
+            closest("netanyahu-benjamin", officials),
+            Some("benjamin-netanyahu")
+        );
+        assert_eq!(closest("yi-wang", officials), Some("wang-yi"));
     }
 }

@@ -110,13 +110,18 @@ fn check_slugs<'a>(
     }
 }
 
-fn check_officials(site: &Site, out: &mut Vec<Diagnostic>) {
-    let countries: Vec<&str> = site
-        .config
+/// The keys of the countries site.toml lists.
+fn listed_countries(site: &Site) -> Vec<&str> {
+    site.config
         .countries
         .iter()
+        .filter(|c| c.listed)
         .map(|c| c.key.as_str())
-        .collect();
+        .collect()
+}
+
+fn check_officials(site: &Site, out: &mut Vec<Diagnostic>) {
+    let countries = listed_countries(site);
     for o in &site.officials {
         if o.name.is_empty() {
             out.push(
@@ -126,14 +131,12 @@ fn check_officials(site: &Site, out: &mut Vec<Diagnostic>) {
             );
         }
         if site.config.country(&o.country).is_none() {
-            out.push(
-                Diagnostic::error(&o.path, format!("unknown country `{}`", o.country))
-                    .at(Some(o.country_at))
-                    .help(format!(
-                        "{} (countries are the [countries.KEY] tables of content/site.toml)",
-                        suggest::hint(&o.country, "countries", &countries)
-                    )),
-            );
+            out.push(unknown_country(
+                &countries,
+                &o.path,
+                &o.country,
+                o.country_at,
+            ));
         }
         for r in &o.roles {
             if r.to.is_some_and(|to| to < r.from) {
@@ -189,6 +192,8 @@ struct Names<'a> {
     officials: Vec<&'a str>,
     issues: Vec<&'a str>,
     formats: Vec<&'a str>,
+    /// The countries site.toml lists, for suggestions.
+    countries: Vec<&'a str>,
 }
 
 impl<'a> Names<'a> {
@@ -197,6 +202,7 @@ impl<'a> Names<'a> {
             officials: site.officials.iter().map(|o| o.slug.as_str()).collect(),
             issues: site.issues.iter().map(|i| i.slug.as_str()).collect(),
             formats: site.config.formats.iter().map(String::as_str).collect(),
+            countries: listed_countries(site),
         }
     }
 }
@@ -211,8 +217,55 @@ pub fn exchange(site: &Site, e: &Exchange) -> Vec<Diagnostic> {
     out
 }
 
+/// `key` names no country of the site nor of the world table.
+fn unknown_country(listed: &[&str], path: &Path, key: &str, at: LineCol) -> Diagnostic {
+    let hint = match crate::world::country_named(key).or_else(|| crate::world::country(key)) {
+        Some(w) => format!("did you mean `{}`? ({})", w.alpha2, w.name),
+        None => suggest::hint(key, "countries", listed),
+    };
+    Diagnostic::error(path, format!("unknown country `{key}`"))
+        .at(Some(at))
+        .help(format!(
+            "{hint} (a country is a [countries.KEY] table of content/site.toml, or an ISO 3166-1 alpha-2 code such as `JP`)"
+        ))
+}
+
+/// A structured place and a host must name known countries; a place
+/// needs its country, and coordinates must be on the globe.
+fn check_place(site: &Site, countries: &[&str], e: &Exchange, out: &mut Vec<Diagnostic>) {
+    if let Some(place) = &e.place {
+        match &place.country {
+            Some(c) if site.config.country(&c.key).is_none() => {
+                out.push(unknown_country(countries, &e.path, &c.key, c.at));
+            }
+            Some(_) => {}
+            None => out.push(
+                Diagnostic::error(&e.path, "a place needs its `country`")
+                    .at(Some(place.at))
+                    .help("add the country's key: location = { city = \"Geneva\", country = \"CH\" }, or write the location as text"),
+            ),
+        }
+        if let Some((lon, lat)) = place.coords {
+            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+                out.push(
+                    Diagnostic::error(&e.path, format!("`lat` {lat} and `lon` {lon} are not on the globe"))
+                        .at(Some(place.at))
+                        .help("latitude runs from -90 to 90, longitude from -180 to 180 (decimal degrees)"),
+                );
+            }
+        }
+    }
+    if let Some(host) = &e.host {
+        let from_place = e.place.as_ref().and_then(|p| p.country.as_ref()) == Some(host);
+        if !from_place && site.config.country(&host.key).is_none() {
+            out.push(unknown_country(countries, &e.path, &host.key, host.at));
+        }
+    }
+}
+
 fn check_exchange(site: &Site, names: &Names, e: &Exchange, out: &mut Vec<Diagnostic>) {
     let (official_slugs, issue_slugs, formats) = (&names.officials, &names.issues, &names.formats);
+    check_place(site, &names.countries, e, out);
     let p = &e.places;
     if e.title.is_empty() {
         out.push(

@@ -32,6 +32,8 @@
     issue: field("issue"),
     format: field("format"),
     country: field("country"),
+    held: field("held"),
+    city: field("city"),
     from: field("from"),
     to: field("to")
   };
@@ -56,7 +58,17 @@
   /* ---- state <-> URL <-> form ---- */
 
   function emptyState() {
-    return { q: "", officials: [], issues: [], format: "", country: "", from: "", to: "" };
+    return {
+      q: "",
+      officials: [],
+      issues: [],
+      format: "",
+      country: "",
+      held: "",
+      city: "",
+      from: "",
+      to: ""
+    };
   }
 
   function readQuery(search) {
@@ -70,6 +82,8 @@
     s.issues = unique(p.getAll("issue").filter(nonEmpty));
     s.format = p.get("format") || "";
     s.country = p.get("country") || "";
+    s.held = p.get("held") || "";
+    s.city = p.get("city") || "";
     s.from = p.get("from") || "";
     s.to = p.get("to") || "";
     return s;
@@ -89,7 +103,7 @@
     s.issues.forEach(function (i) {
       p.append("issue", i);
     });
-    ["format", "country", "from", "to", "q"].forEach(function (k) {
+    ["format", "country", "held", "city", "from", "to", "q"].forEach(function (k) {
       if (s[k]) {
         p.append(k, s[k]);
       }
@@ -116,12 +130,18 @@
     });
     s.format = els.format.value;
     s.country = els.country.value;
+    // Sites without places have no place pickers: keep what the URL said.
+    s.held = els.held ? els.held.value : previous.held;
+    s.city = els.city ? els.city.value : previous.city;
     s.from = els.from.value;
     s.to = els.to.value;
     return s;
   }
 
   function setSelect(el, value) {
+    if (!el) {
+      return;
+    }
     el.value = value || "";
     if (el.value !== (value || "")) {
       el.value = "";
@@ -135,13 +155,23 @@
     setSelect(els.issue, s.issues[0]);
     setSelect(els.format, s.format);
     setSelect(els.country, s.country);
+    setSelect(els.held, s.held);
+    setSelect(els.city, s.city);
     setSelect(els.from, s.from);
     setSelect(els.to, s.to);
   }
 
   function isActive(s) {
     return Boolean(
-      s.q || s.officials.length || s.issues.length || s.format || s.country || s.from || s.to
+      s.q ||
+        s.officials.length ||
+        s.issues.length ||
+        s.format ||
+        s.country ||
+        s.held ||
+        s.city ||
+        s.from ||
+        s.to
     );
   }
 
@@ -221,6 +251,12 @@
         return;
       }
       if (s.format && e.format !== s.format) {
+        return;
+      }
+      if (s.held && e.held !== s.held) {
+        return;
+      }
+      if (s.city && e.city !== s.city) {
         return;
       }
       for (var a = 0; a < officials.length; a++) {

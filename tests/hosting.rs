@@ -40,6 +40,8 @@ struct Ex {
     end_date: Option<String>,
     format: String,
     location: Option<String>,
+    /// (country key, city) of a location written as a table.
+    place: Option<(String, Option<String>)>,
     officials: Vec<String>,
     issues: Vec<String>,
 }
@@ -84,10 +86,24 @@ fn exchanges(root: &Path) -> Vec<Ex> {
                 date: s("date").expect("date"),
                 end_date: s("end_date"),
                 format: t["format"].as_str().expect("format").to_string(),
-                location: t
-                    .get("location")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string),
+                location: t.get("location").map(|v| match v.as_str() {
+                    Some(text) => text.to_string(),
+                    None => {
+                        // A table: shown as "venue, city, country name".
+                        let part = |k: &str| v.get(k).and_then(|p| p.as_str());
+                        let country = part("country").map(country_name);
+                        [part("venue"), part("city"), country.as_deref()]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                }),
+                place: t.get("location").and_then(|v| {
+                    let country = v.get("country")?.as_str()?.to_string();
+                    let city = v.get("city").and_then(|c| c.as_str()).map(str::to_string);
+                    Some((country, city))
+                }),
                 officials: list("officials"),
                 issues: list("issues"),
             }
@@ -95,6 +111,29 @@ fn exchanges(root: &Path) -> Vec<Ex> {
         .collect();
     out.sort_by(|a, b| b.date.cmp(&a.date).then(a.slug.cmp(&b.slug)));
     out
+}
+
+/// The name the shipped site shows for a country key: site.toml's, else
+/// the common English name of the ISO code.
+fn country_name(key: &str) -> String {
+    let site = std::fs::read_to_string(repo().join("content/site.toml")).expect("site.toml");
+    let site: toml::Table = toml::from_str(&site).expect("site.toml parses");
+    let listed = site
+        .get("countries")
+        .and_then(|c| c.get(key))
+        .and_then(|c| c.get("name"))
+        .and_then(|n| n.as_str());
+    let world = match key {
+        "US" => "United States",
+        "CN" => "China",
+        "DE" => "Germany",
+        "IT" => "Italy",
+        "ID" => "Indonesia",
+        "TH" => "Thailand",
+        "SG" => "Singapore",
+        other => panic!("the test knows no name for {other}"),
+    };
+    listed.unwrap_or(world).to_string()
 }
 
 fn slugs(root: &Path, kind: &str) -> Vec<String> {
@@ -1277,10 +1316,15 @@ fn two_builds_are_byte_identical() {
     build(&repo(), &b, &[]);
     assert_same_tree(&b, &a, "two builds");
     let ta = snapshot(&a);
-    // Besides pages and static files: 27 feeds, sitemap, robots, 4 data
-    // files, and a hashed copy of each stylesheet and script.
+    // Besides pages and static files: a feed for the site, each official,
+    // issue, country and city held in, sitemap, robots, 4 data files, and
+    // a hashed copy of each stylesheet and script.
     let feeds = ta.keys().filter(|p| p.ends_with("feed.xml")).count();
-    assert_eq!(feeds, 1 + 16 + 10);
+    let places: BTreeSet<(String, Option<String>)> =
+        exchanges(&repo()).into_iter().filter_map(|e| e.place).collect();
+    let countries: BTreeSet<&String> = places.iter().map(|(c, _)| c).collect();
+    let cities = places.iter().filter(|(_, c)| c.is_some()).count();
+    assert_eq!(feeds, 1 + 16 + 10 + countries.len() + cities);
     for f in [
         "sitemap.xml",
         "robots.txt",
@@ -1391,6 +1435,13 @@ fn editing_one_exchange_rewrites_only_the_files_that_show_it() {
     }
     for i in &e.issues {
         expected.insert(format!("issues/{i}/feed.xml"));
+    }
+    if let Some((country, city)) = &e.place {
+        let country = country.to_lowercase();
+        expected.insert(format!("places/{country}/feed.xml"));
+        if let Some(city) = city {
+            expected.insert(format!("places/{country}/{}/feed.xml", city.to_lowercase()));
+        }
     }
     assert_eq!(changed, expected);
     assert!(added.is_empty() && removed.is_empty());

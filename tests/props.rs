@@ -164,7 +164,10 @@ impl Entry {
             date: front.date.get_ref().0,
             end_date: front.end_date.as_ref().map(|d| d.get_ref().0),
             format: front.format.get_ref().clone(),
-            location: front.location.clone(),
+            location: match front.location.as_ref().map(|l| l.get_ref()) {
+                Some(detente::load::LocationFront::Text(text)) => Some(text.clone()),
+                _ => None,
+            },
             officials: front
                 .officials
                 .get_ref()

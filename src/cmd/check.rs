@@ -27,6 +27,11 @@ pub struct Args {
     /// files, not folders.
     #[arg(long, requires = "output")]
     pub file_urls: bool,
+    /// Print, for each location written as text that names a known city or
+    /// country, the structured `location = { … }` line to write instead.
+    /// Changes nothing.
+    #[arg(long)]
+    pub suggest_places: bool,
 }
 
 pub fn run(args: &Args) -> Result<String> {
@@ -43,7 +48,49 @@ pub fn run(args: &Args) -> Result<String> {
     if let Some(dir) = &args.output {
         summary.push_str(&format!("\n{}", check_links(args, dir)?));
     }
+    if args.suggest_places {
+        summary.push_str(&format!("\n{}", suggest_places(args)?));
+    }
     Ok(summary)
+}
+
+/// For each text location detente can place, the line to write instead.
+fn suggest_places(args: &Args) -> Result<String> {
+    let (site, _) = pipeline::prepare(&args.root, args.drafts, None)?;
+    let mut out = String::new();
+    let (mut matched, mut text) = (0, 0);
+    for e in &site.exchanges {
+        let Some(location) = e.location.as_deref().filter(|_| e.place.is_none()) else {
+            continue;
+        };
+        text += 1;
+        let Some((city, key)) = crate::places::suggest(&site.config, location) else {
+            continue;
+        };
+        matched += 1;
+        let at = e
+            .places
+            .location
+            .map_or(String::new(), |at| format!(":{}:{}", at.line, at.column));
+        let table = match city {
+            Some(city) => format!("{{ city = {}, country = {} }}", quote(&city), quote(&key)),
+            None => format!("{{ country = {} }}", quote(&key)),
+        };
+        out.push_str(&format!(
+            "{}{at}: location = {table}    # was {}\n",
+            e.path.display(),
+            quote(location)
+        ));
+    }
+    out.push_str(&format!(
+        "{matched} of {text} locations written as text name a known place (nothing was changed)"
+    ));
+    Ok(out)
+}
+
+/// `text` as a TOML basic string.
+fn quote(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
 }
 
 fn check_links(args: &Args, dir: &std::path::Path) -> Result<String> {

@@ -179,7 +179,8 @@ fn list(root: &Path) -> Result<String> {
 /// its template receives, from the context of its first page.
 fn page_contexts(root: &Path, layers: &Layers) -> Result<Vec<(PageKind, usize, Vec<String>)>> {
     let (site, _) = pipeline::prepare(root, false, None)?;
-    let statics = statics::collect(layers).map_err(Error::Site)?;
+    let mut statics = statics::collect(layers).map_err(Error::Site)?;
+    statics::add_countries_css(&mut statics, &site.config, &site.officials);
     let assets = crate::assets::Assets::build(&statics)?;
     let (tera, origin) = templates::load(layers).map_err(Error::Site)?;
     let mut renderer = Renderer::new(&site, tera, origin, UrlStyle::Pretty).map_err(Error::one)?;
@@ -215,6 +216,9 @@ fn kind_label(kind: PageKind) -> &'static str {
         PageKind::Issues => "the issues index",
         PageKind::Issue => "issue pages",
         PageKind::Matrix => "the who-met-whom page",
+        PageKind::MatrixPair => "who-met-whom pages of country pairs",
+        PageKind::Places => "the places index",
+        PageKind::Place => "place pages",
         PageKind::NotFound => "the 404 page",
     }
 }

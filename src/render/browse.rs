@@ -112,10 +112,54 @@ impl Renderer<'_> {
                 ),
             ),
             ("years", Value::from(years)),
+            ("places", self.filter_places()),
             ("index_url", s(&format!("{root}{}", search::FILE))),
             ("index_global", s(search::GLOBAL)),
         ]);
-        vec![("timeline_chart", chart), ("filter", filter)]
+        let places_map = if site.places.is_empty() {
+            Value::none()
+        } else {
+            self.world_map()
+        };
+        vec![
+            ("timeline_chart", chart),
+            ("filter", filter),
+            ("places_map", places_map),
+        ]
+    }
+
+    /// The filter's place choices: each country exchanges were held in
+    /// (`key`, `name`) with its `cities` (`value` = `country/city`, `name`).
+    fn filter_places(&self) -> Value {
+        let site = self.site;
+        let mut countries: Vec<(String, Value)> = site
+            .places
+            .iter()
+            .map(|c| {
+                let name = site
+                    .config
+                    .country(&c.key)
+                    .map_or(c.key.clone(), |k| k.name.clone());
+                let cities: Vec<Value> = c
+                    .cities
+                    .iter()
+                    .map(|city| {
+                        map([
+                            ("value", s(&format!("{}/{}", c.slug, city.slug))),
+                            ("name", s(&city.name)),
+                        ])
+                    })
+                    .collect();
+                let value = map([
+                    ("key", s(&c.key)),
+                    ("name", s(&name)),
+                    ("cities", Value::from(cities)),
+                ]);
+                (name, value)
+            })
+            .collect();
+        countries.sort_by(|a, b| a.0.cmp(&b.0));
+        Value::from(countries.into_iter().map(|(_, v)| v).collect::<Vec<_>>())
     }
 
     /// The timeline and per-year bars of an official's or an issue's
@@ -125,12 +169,14 @@ impl Renderer<'_> {
         root: &str,
         ids: &[usize],
         name: &str,
-        filter: (&str, &str),
+        filter: &[(&str, &str)],
     ) -> Shared {
         let label = format!("Timeline of the {} exchanges of {name}", ids.len());
         let link = |year: i32| {
             let y = year.to_string();
-            self.filtered(&[filter, ("from", &y), ("to", &y)])
+            let mut pairs = filter.to_vec();
+            pairs.extend([("from", y.as_str()), ("to", y.as_str())]);
+            self.filtered(&pairs)
         };
         let chart = charts::timeline(
             self.site,
@@ -155,17 +201,32 @@ impl Renderer<'_> {
             ("year_chart", Value::safe_string(&bars)),
             (
                 "timeline_url",
-                s(&format!("{root}{}", self.filtered(&[filter]))),
+                s(&format!("{root}{}", self.filtered(filter))),
             ),
         ]
     }
 
     /// The who-met-whom grid: officials of the first country (rows) against
     /// those of the others (columns), with the number of exchanges per pair.
-    pub(super) fn matrix(&self, ctx: &mut Ctx) {
+    ///
+    /// With more than two countries, the who-met-whom page is instead an
+    /// index of the pairs of countries that met, each pair (`pair`) with a
+    /// grid of its own: its first country's officials against the second's.
+    pub(super) fn matrix(&self, ctx: &mut Ctx, pair: Option<usize>) {
         let site = self.site;
         let root = Self::root_of(ctx);
-        let first = site.config.countries.first().map(|c| c.key.as_str());
+        if pair.is_none() && !site.country_pairs.is_empty() {
+            return self.matrix_pairs(ctx, &root);
+        }
+        let pair = pair.map(|p| &site.country_pairs[p]);
+        let first = match pair {
+            Some(p) => Some(p.a.as_str()),
+            None => site.config.countries.first().map(|c| c.key.as_str()),
+        };
+        let in_cols = |country: &str| match pair {
+            Some(p) => country == p.b,
+            None => Some(country) != first,
+        };
         let active = |i: &usize| !site.by_official[*i].is_empty();
         let mut rows: Vec<usize> = (0..site.officials.len())
             .filter(active)
@@ -173,7 +234,7 @@ impl Renderer<'_> {
             .collect();
         let mut cols: Vec<usize> = (0..site.officials.len())
             .filter(active)
-            .filter(|&i| Some(site.officials[i].country.as_str()) != first)
+            .filter(|&i| in_cols(&site.officials[i].country))
             .collect();
         if cols.is_empty() {
             cols = rows.clone();
@@ -259,13 +320,20 @@ impl Renderer<'_> {
             key.and_then(|k| site.config.country(k))
                 .map_or(String::new(), |c| c.name.clone())
         };
-        let others: Vec<&str> = site
-            .config
-            .countries
-            .iter()
-            .skip(1)
-            .map(|c| c.name.as_str())
-            .collect();
+        let others: Vec<&str> = match pair {
+            Some(p) => vec![
+                site.config
+                    .country(&p.b)
+                    .map_or(p.b.as_str(), |c| c.name.as_str()),
+            ],
+            None => site
+                .config
+                .countries
+                .iter()
+                .skip(1)
+                .map(|c| c.name.as_str())
+                .collect(),
+        };
         ctx.insert_value(
             "matrix",
             map([
@@ -285,6 +353,58 @@ impl Renderer<'_> {
                 ("rows", Value::from(row_values)),
                 ("truncated", Value::from(truncated)),
                 ("limit", Value::from(MATRIX_LIMIT)),
+                ("pairs", Value::none()),
+                (
+                    "index_url",
+                    if pair.is_some() {
+                        s(&self.style.url("who-met-whom/"))
+                    } else {
+                        Value::none()
+                    },
+                ),
+            ]),
+        );
+    }
+
+    /// The index of the pairs of countries that met, most exchanges first.
+    fn matrix_pairs(&self, ctx: &mut Ctx, root: &str) {
+        let site = self.site;
+        let name = |key: &str| {
+            site.config
+                .country(key)
+                .map_or(key.to_string(), |c| c.name.clone())
+        };
+        let pairs: Vec<Value> = site
+            .country_pairs
+            .iter()
+            .map(|p| {
+                map([
+                    ("a", s(&p.a)),
+                    ("a_name", s(&name(&p.a))),
+                    ("b", s(&p.b)),
+                    ("b_name", s(&name(&p.b))),
+                    ("count", Value::from(p.exchanges.len())),
+                    ("url", s(&format!("{root}{}", self.style.url(&p.path())))),
+                ])
+            })
+            .collect();
+        let countries: std::collections::BTreeSet<&str> = site
+            .country_pairs
+            .iter()
+            .flat_map(|p| [p.a.as_str(), p.b.as_str()])
+            .collect();
+        ctx.insert_value(
+            "matrix",
+            map([
+                ("pairs", Value::from(pairs)),
+                ("countries", Value::from(countries.len())),
+                ("rows", Value::from(Vec::<Value>::new())),
+                ("columns", Value::from(Vec::<Value>::new())),
+                ("rows_country", s("")),
+                ("cols_country", s("")),
+                ("truncated", Value::from(false)),
+                ("limit", Value::from(MATRIX_LIMIT)),
+                ("index_url", Value::none()),
             ]),
         );
     }

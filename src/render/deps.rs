@@ -32,6 +32,8 @@ pub struct Fingerprints {
     sources: Vec<u64>,
     officials: Vec<u64>,
     issues: Vec<u64>,
+    /// The place index: countries, cities, their exchanges and marks.
+    places: u64,
 }
 
 /// A fingerprint of one value.
@@ -54,6 +56,16 @@ fn card_fp(e: &Exchange) -> u64 {
         &e.summary,
     )
         .hash(&mut h);
+    if let Some(p) = &e.place {
+        (
+            p.country.as_ref().map(|c| &c.key),
+            &p.city,
+            &p.venue,
+            p.coords.map(|(a, b)| (a.to_bits(), b.to_bits())),
+        )
+            .hash(&mut h);
+    }
+    e.host.as_ref().map(|c| &c.key).hash(&mut h);
     for p in &e.participants {
         (&p.official.slug, p.official.target, p.role).hash(&mut h);
     }
@@ -115,6 +127,27 @@ impl Fingerprints {
         for (i, s) in site.issues.iter().enumerate() {
             (&s.slug, &s.name, site.by_issue[i].len()).hash(&mut h);
         }
+        // Every page links the places index when there is one.
+        site.places.is_empty().hash(&mut h);
+        let mut p = FxHasher::default();
+        for c in &site.places {
+            (
+                &c.key,
+                &c.slug,
+                &c.exchanges,
+                c.coords.map(|(a, b)| (a.to_bits(), b.to_bits())),
+            )
+                .hash(&mut p);
+            for city in &c.cities {
+                (
+                    &city.name,
+                    &city.slug,
+                    &city.exchanges,
+                    city.coords.map(|(a, b)| (a.to_bits(), b.to_bits())),
+                )
+                    .hash(&mut p);
+            }
+        }
         let exchanges: Vec<u64> = site.exchanges.par_iter().map(card_fp).collect();
         Fingerprints {
             site: h.finish(),
@@ -125,6 +158,7 @@ impl Fingerprints {
             sources: site.exchanges.par_iter().map(sources_fp).collect(),
             officials: site.officials.iter().map(|o| hash_of(&*o.body)).collect(),
             issues: site.issues.iter().map(|i| hash_of(&*i.body)).collect(),
+            places: p.finish(),
         }
     }
 
@@ -178,8 +212,10 @@ impl Fingerprints {
             }
         };
         match page.kind {
-            // The home page's chart and the who-met-whom grid read every exchange.
-            PageKind::Home | PageKind::Matrix => self.all_cards.hash(&mut h),
+            // The home page's chart, map and the who-met-whom grid read every exchange.
+            PageKind::Home | PageKind::Matrix | PageKind::MatrixPair => {
+                (self.all_cards, self.places).hash(&mut h)
+            }
             PageKind::Year => list(&mut h, page.list(site).0),
             PageKind::Exchange => {
                 let i = page.index;
@@ -197,6 +233,11 @@ impl Fingerprints {
                 self.issues[page.index].hash(&mut h);
                 list(&mut h, &site.by_issue[page.index]);
             }
+            PageKind::Place => {
+                self.places.hash(&mut h);
+                list(&mut h, page.list(site).0);
+            }
+            PageKind::Places => self.places.hash(&mut h),
             PageKind::Officials | PageKind::Issues | PageKind::NotFound => {}
         }
         h.finish()

@@ -63,6 +63,20 @@ fn short_title(site: &Site, page: &Page) -> String {
         PageKind::Exchange => site.exchanges[i].title.clone(),
         PageKind::Official => site.officials[i].name.clone(),
         PageKind::Issue => site.issues[i].name.clone(),
+        PageKind::Place => site.place_lists[i]
+            .name(&site.places, &site.config)
+            .to_string(),
+        PageKind::Places => "Places".to_string(),
+        PageKind::Matrix => "Who met whom".to_string(),
+        PageKind::MatrixPair => {
+            let p = &site.country_pairs[i];
+            let name = |k: &str| {
+                site.config
+                    .country(k)
+                    .map_or(k.to_string(), |c| c.name.clone())
+            };
+            format!("Who met whom: {} and {}", name(&p.a), name(&p.b))
+        }
         PageKind::Year => format!("Exchanges in {}", site.years[i].year),
         PageKind::Officials => "Officials".to_string(),
         PageKind::Issues => "Issues".to_string(),
@@ -103,6 +117,18 @@ fn description(site: &Site, page: &Page) -> String {
             site.officials.len()
         ),
         PageKind::Issues => format!("The {} policy issues in the timeline.", site.issues.len()),
+        PageKind::Place => {
+            let list = site.place_lists[i];
+            format!(
+                "{} high-level exchanges held in {}.",
+                list.exchanges(&site.places).len(),
+                list.name(&site.places, &site.config)
+            )
+        }
+        PageKind::Places => format!(
+            "Where the high-level exchanges were held: {} countries.",
+            site.places.len()
+        ),
         _ => String::new(),
     };
     if text.is_empty() {
@@ -148,6 +174,27 @@ impl Attendance {
 /// The place name of an in-person exchange whose location is not given.
 pub const NO_LOCATION: &str = "Location not published";
 
+/// The postal address of a structured place: the city (or the venue) as
+/// locality, the country as its ISO 3166-1 code where it has one (what
+/// Google's Event rules ask for), else its name.
+fn structured_address<'a>(
+    site: &'a Site,
+    e: &'a crate::model::Exchange,
+) -> Option<PostalAddress<'a>> {
+    let place = e.place.as_ref()?;
+    let country = site.config.country(&place.country.as_ref()?.key)?;
+    let locality = place
+        .city
+        .as_deref()
+        .or(place.venue.as_deref())
+        .unwrap_or(country.name.as_str());
+    Some(PostalAddress {
+        kind: "PostalAddress",
+        address_country: Some(country.iso.as_deref().unwrap_or(&country.name)),
+        address_locality: locality,
+    })
+}
+
 /// The schema.org `Event` of exchange `i` as JSON-LD. Fields are written
 /// in name order, each object made of borrowed strings and serialized
 /// once (a page per exchange: this runs 10,000 times in a large build).
@@ -189,8 +236,9 @@ pub fn event_json_ld(site: &Site, urls: &Urls, i: usize) -> String {
                 .filter(|l| !l.is_empty());
             Location {
                 kind: "Place",
-                address: Some(match place {
-                    Some(place) => {
+                address: Some(match (structured_address(site, e), place) {
+                    (Some(postal), _) => Address::Postal(postal),
+                    (None, Some(place)) => {
                         let (locality, country) = match place.rsplit_once(',') {
                             Some((head, tail))
                                 if !head.trim().is_empty() && !tail.trim().is_empty() =>
@@ -205,7 +253,7 @@ pub fn event_json_ld(site: &Site, urls: &Urls, i: usize) -> String {
                             address_locality: locality,
                         })
                     }
-                    None => Address::Text(NO_LOCATION),
+                    (None, None) => Address::Text(NO_LOCATION),
                 }),
                 name: Some(place.unwrap_or(NO_LOCATION)),
                 url: None,

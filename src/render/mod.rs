@@ -9,6 +9,7 @@ pub mod charts;
 mod context;
 pub mod deps;
 pub mod head;
+mod places;
 pub mod routes;
 pub mod search;
 pub mod templates;
@@ -42,6 +43,7 @@ struct Lists {
     home: OnceLock<Shared>,
     officials: Vec<OnceLock<Shared>>,
     issues: Vec<OnceLock<Shared>>,
+    places: Vec<OnceLock<Shared>>,
 }
 
 impl Lists {
@@ -51,6 +53,9 @@ impl Lists {
             home: OnceLock::new(),
             officials: (0..site.officials.len()).map(|_| OnceLock::new()).collect(),
             issues: (0..site.issues.len()).map(|_| OnceLock::new()).collect(),
+            places: (0..site.place_lists.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         }
     }
 }
@@ -208,7 +213,10 @@ impl<'a> Renderer<'a> {
             PageKind::Official => self.official(page, &mut ctx),
             PageKind::Issues => self.issues(&mut ctx),
             PageKind::Issue => self.issue(page, &mut ctx),
-            PageKind::Matrix => self.matrix(&mut ctx),
+            PageKind::Matrix => self.matrix(&mut ctx, None),
+            PageKind::MatrixPair => self.matrix(&mut ctx, Some(page.index)),
+            PageKind::Places => self.places(&mut ctx),
+            PageKind::Place => self.place(page, &mut ctx),
             PageKind::NotFound => {}
         }
         ctx
@@ -240,6 +248,7 @@ impl<'a> Renderer<'a> {
         };
         ctx.insert_value("site", self.values.site.clone());
         ctx.insert_value("years", self.values.years.clone());
+        ctx.insert_value("decades", self.values.decades.clone());
         ctx.insert_value("root", s(&root));
         ctx.insert_value(
             "links",
@@ -248,6 +257,14 @@ impl<'a> Renderer<'a> {
                 ("officials", s(&self.style.url("officials/"))),
                 ("issues", s(&self.style.url("issues/"))),
                 ("matrix", s(&self.style.url("who-met-whom/"))),
+                (
+                    "places",
+                    if self.site.places.is_empty() {
+                        Value::none()
+                    } else {
+                        s(&self.style.url("places/"))
+                    },
+                ),
             ]),
         );
         let mut page_value = BTreeMap::from([
@@ -428,6 +445,7 @@ impl<'a> Renderer<'a> {
             .config
             .countries
             .iter()
+            .filter(|c| c.listed || site.officials.iter().any(|o| o.country == c.key))
             .map(|c| {
                 let members = site.officials_of(&c.key);
                 let list: Vec<Value> = members.iter().map(|&i| self.official_summary(i)).collect();
@@ -524,7 +542,7 @@ impl<'a> Renderer<'a> {
                 values::ROOT_MARK,
                 &site.by_official[i],
                 &o.name,
-                ("official", &o.slug),
+                &[("official", &o.slug)],
             ));
             shared
         };
@@ -635,7 +653,7 @@ impl<'a> Renderer<'a> {
                 values::ROOT_MARK,
                 &site.by_issue[i],
                 &issue.name,
-                ("issue", &issue.slug),
+                &[("issue", &issue.slug)],
             ));
             shared
         };

@@ -16,13 +16,21 @@ pub enum PageKind {
     Official,
     Issues,
     Issue,
-    /// Who met whom: officials of one country against the other.
+    /// Who met whom: officials of one country against the other (with
+    /// more than two countries, the index of country pairs).
     Matrix,
+    /// Who met whom between one pair of countries (an index into
+    /// `Site::country_pairs`).
+    MatrixPair,
+    /// Every country and city exchanges were held in.
+    Places,
+    /// One country's or city's exchanges (an index into `Site::place_lists`).
+    Place,
     NotFound,
 }
 
 impl PageKind {
-    pub const ALL: [PageKind; 9] = [
+    pub const ALL: [PageKind; 12] = [
         PageKind::Home,
         PageKind::Year,
         PageKind::Exchange,
@@ -31,6 +39,9 @@ impl PageKind {
         PageKind::Issues,
         PageKind::Issue,
         PageKind::Matrix,
+        PageKind::MatrixPair,
+        PageKind::Places,
+        PageKind::Place,
         PageKind::NotFound,
     ];
 
@@ -39,7 +50,11 @@ impl PageKind {
     pub fn lists_cards(self) -> bool {
         matches!(
             self,
-            PageKind::Home | PageKind::Year | PageKind::Official | PageKind::Issue
+            PageKind::Home
+                | PageKind::Year
+                | PageKind::Official
+                | PageKind::Issue
+                | PageKind::Place
         )
     }
 
@@ -53,7 +68,9 @@ impl PageKind {
             PageKind::Official => "official.html",
             PageKind::Issues => "issues.html",
             PageKind::Issue => "issue.html",
-            PageKind::Matrix => "who-met-whom.html",
+            PageKind::Matrix | PageKind::MatrixPair => "who-met-whom.html",
+            PageKind::Places => "places.html",
+            PageKind::Place => "place.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -69,6 +86,9 @@ impl PageKind {
             PageKind::Issues => "issues",
             PageKind::Issue => "issue",
             PageKind::Matrix => "who-met-whom",
+            PageKind::MatrixPair => "who-met-whom-pair",
+            PageKind::Places => "places",
+            PageKind::Place => "place",
             PageKind::NotFound => "404",
         }
     }
@@ -106,6 +126,9 @@ impl Page {
             PageKind::Issues => "issues/".to_string(),
             PageKind::Issue => format!("issues/{}/", site.issues[self.index].slug),
             PageKind::Matrix => "who-met-whom/".to_string(),
+            PageKind::MatrixPair => site.country_pairs[self.index].path(),
+            PageKind::Places => "places/".to_string(),
+            PageKind::Place => site.place_lists[self.index].path(&site.places),
             PageKind::NotFound => return "404.html".to_string(),
         };
         if self.number > 1 {
@@ -132,6 +155,7 @@ impl Page {
             PageKind::Year => &site.years[self.index].exchanges,
             PageKind::Official => &site.by_official[self.index],
             PageKind::Issue => &site.by_issue[self.index],
+            PageKind::Place => site.place_lists[self.index].exchanges(&site.places),
             _ => &[],
         };
         paginate(all, site.config.paginate, self.number)
@@ -179,6 +203,19 @@ pub fn all_pages(site: &Site) -> Vec<Page> {
         numbered(&mut pages, PageKind::Issue, i, list.len());
     }
     pages.push(Page::new(PageKind::Matrix, 0));
+    pages.extend((0..site.country_pairs.len()).map(|i| Page::new(PageKind::MatrixPair, i)));
+    // Only a site with structured places has place pages.
+    if !site.places.is_empty() {
+        pages.push(Page::new(PageKind::Places, 0));
+        for (i, list) in site.place_lists.iter().enumerate() {
+            numbered(
+                &mut pages,
+                PageKind::Place,
+                i,
+                list.exchanges(&site.places).len(),
+            );
+        }
+    }
     pages.push(Page::new(PageKind::NotFound, 0));
     pages
 }

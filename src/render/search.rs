@@ -44,6 +44,12 @@ struct Entry<'a> {
     format: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<&'a str>,
+    /// The key of the country it was held in (a structured place).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held: Option<&'a str>,
+    /// Its city, as `country-slug/city-slug`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    city: Option<String>,
     officials: Vec<usize>,
     issues: Vec<usize>,
     summary: &'a str,
@@ -100,6 +106,18 @@ pub fn index_js(site: &Site, style: UrlStyle) -> Vec<u8> {
                 year: e.year(),
                 format: &e.format,
                 location: e.location.as_deref(),
+                held: e
+                    .place
+                    .as_ref()
+                    .and_then(|p| p.country.as_ref())
+                    .map(|c| c.key.as_str()),
+                city: e.place.as_ref().and_then(|p| {
+                    let country = crate::places::country_slug(&p.country.as_ref()?.key);
+                    Some(format!(
+                        "{country}/{}",
+                        crate::places::city_slug(p.city.as_deref()?)?
+                    ))
+                }),
                 officials: e.officials().collect(),
                 issues: e.issue_ids().collect(),
                 summary: &e.summary,

@@ -117,6 +117,9 @@ pub struct Values {
     pub issues: Vec<Value>,
     /// Every year: year, url, count.
     pub years: Value,
+    /// The years grouped by decade (newest first), when there are more
+    /// than [`DECADES_FROM`] years; none otherwise.
+    pub decades: Value,
     pub site: Value,
 }
 
@@ -198,7 +201,13 @@ impl Values {
         tera: &tera::Tera,
         origin: &super::templates::Origin,
     ) -> Result<(), crate::error::Diagnostic> {
-        let mut fresh = card(&site.exchanges[i], &self.participants, &self.issues, style);
+        let mut fresh = card(
+            site,
+            &site.exchanges[i],
+            &self.participants,
+            &self.issues,
+            style,
+        );
         if tera.get_template_names().any(|n| n == CARD_TEMPLATE) {
             fresh = with_html(&fresh, &self.site, tera, origin)?;
         }
@@ -250,7 +259,7 @@ impl Values {
             .exchanges
             .par_iter()
             .enumerate()
-            .map(|(i, e)| reuse(i).unwrap_or_else(|| card(e, &participants, &issues, style)))
+            .map(|(i, e)| reuse(i).unwrap_or_else(|| card(site, e, &participants, &issues, style)))
             .collect();
         let years = Value::from(
             site.years
@@ -264,6 +273,7 @@ impl Values {
                 })
                 .collect::<Vec<_>>(),
         );
+        let decades = decades(&years);
         let c = &site.config;
         let site_value = map([
             ("title", s(&c.title)),
@@ -303,9 +313,40 @@ impl Values {
             participants,
             issues,
             years,
+            decades,
             site: site_value,
         }
     }
+}
+
+/// How many years a site has before its year navigation groups them by
+/// decade (a site of 121 years gets 13 rows, not one line of 121 links).
+pub const DECADES_FROM: usize = 20;
+
+/// `years` (year values, newest first) grouped by decade: `label`
+/// ("1860s"), `years`; none when there are [`DECADES_FROM`] or fewer.
+fn decades(years: &Value) -> Value {
+    let Some(list) = years.as_array().filter(|l| l.len() > DECADES_FROM) else {
+        return Value::none();
+    };
+    let mut out: Vec<(i64, Vec<Value>)> = Vec::new();
+    for y in list {
+        let year = y
+            .as_map()
+            .and_then(|m| m.get(&"year".into()))
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let decade = year.div_euclid(10) * 10;
+        match out.last_mut() {
+            Some((d, ys)) if *d == decade => ys.push(y.clone()),
+            _ => out.push((decade, vec![y.clone()])),
+        }
+    }
+    Value::from(
+        out.into_iter()
+            .map(|(d, ys)| map([("label", s(&format!("{d}s"))), ("years", Value::from(ys))]))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// `card` with its HTML from `partials/card.html` added as `html`.
@@ -364,7 +405,52 @@ pub fn role_title(site: &Site, e: &Exchange, official: usize) -> String {
         .unwrap_or_default()
 }
 
-fn card(e: &Exchange, with_roles: &[Vec<Value>], issues: &[Value], style: UrlStyle) -> Value {
+/// The `place` and `host` values of an exchange: where it was held, with
+/// links to the place pages; none for a location written as text.
+pub fn place_values(site: &Site, e: &Exchange, style: UrlStyle) -> (Value, Value) {
+    let country_of = |key: &str| site.config.country(key);
+    let place = e
+        .place
+        .as_ref()
+        .and_then(|p| {
+            let key = &p.country.as_ref()?.key;
+            let country = country_of(key)?;
+            let slug = crate::places::country_slug(key);
+            let city_slug = p.city.as_deref().and_then(crate::places::city_slug);
+            Some(map([
+                ("country", s(key)),
+                ("country_name", s(&country.name)),
+                ("url", s(&style.url(&format!("places/{slug}/")))),
+                ("city", p.city.as_deref().map_or(Value::none(), s)),
+                (
+                    "city_url",
+                    city_slug.map_or(Value::none(), |c| {
+                        s(&style.url(&format!("places/{slug}/{c}/")))
+                    }),
+                ),
+                ("venue", p.venue.as_deref().map_or(Value::none(), s)),
+            ]))
+        })
+        .unwrap_or_else(Value::none);
+    let host = e
+        .host
+        .as_ref()
+        .and_then(|h| {
+            let c = country_of(&h.key)?;
+            Some(map([("key", s(&c.key)), ("name", s(&c.name))]))
+        })
+        .unwrap_or_else(Value::none);
+    (place, host)
+}
+
+fn card(
+    site: &Site,
+    e: &Exchange,
+    with_roles: &[Vec<Value>],
+    issues: &[Value],
+    style: UrlStyle,
+) -> Value {
+    let (place, host) = place_values(site, e, style);
     let participants: Vec<Value> = e
         .participants
         .iter()
@@ -388,6 +474,8 @@ fn card(e: &Exchange, with_roles: &[Vec<Value>], issues: &[Value], style: UrlSty
         ("year", Value::from(e.year())),
         ("format", s(&e.format)),
         ("location", e.location.as_deref().map_or(Value::none(), s)),
+        ("place", place),
+        ("host", host),
         ("summary", s(&e.summary)),
         ("officials", Value::from(participants)),
         ("issues", Value::from(issue_values)),
