@@ -59,7 +59,12 @@ function readContent() {
     };
     if (/^draft\s*=\s*true/m.test(front)) continue;
     const date = (front.match(/^date\s*=\s*(\d{4}-\d{2}-\d{2})/m) || [])[1];
+    // A structured place: location = { city = "…", country = "…" }.
+    const table = (front.match(/^location\s*=\s*\{([^}]*)\}/m) || [])[1] || "";
+    const part = (key) => (table.match(new RegExp(`\\b${key}\\s*=\\s*"([^"]*)"`)) || [])[1] || "";
     list.push({
+      country: part("country"),
+      city: part("city"),
       slug: name.replace(/\.md$/, ""),
       title: str("title"),
       format: str("format"),
@@ -286,6 +291,15 @@ async function axeViolations(page) {
 }
 
 const FIRST = EXCHANGES[EXCHANGES.length - 1].slug;
+// The country most exchanges were held in, and its busiest city.
+const placeCounts = (key) => {
+  const counts = new Map();
+  for (const e of EXCHANGES) if (key(e)) counts.set(key(e), (counts.get(key(e)) || 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+};
+const TOP_PLACE = placeCounts((e) => e.country)[0][0];
+const TOP_CITY = placeCounts((e) => (e.country === TOP_PLACE && e.city ? e.city : ""))[0][0];
+const citySlug = (name) => name.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "");
 const YEAR = EXCHANGES[0].date.slice(0, 4);
 const PAGES = {
   home: "/",
@@ -296,6 +310,9 @@ const PAGES = {
   issues: "/issues/",
   issue: `/issues/${TOP_ISSUE}/`,
   "who met whom": "/who-met-whom/",
+  places: "/places/",
+  place: `/places/${TOP_PLACE.toLowerCase()}/`,
+  city: `/places/${TOP_PLACE.toLowerCase()}/${citySlug(TOP_CITY)}/`,
   "not found": "/404.html",
   "filtered home": `/?official=${TOP_OFFICIAL}`,
 };
@@ -445,6 +462,35 @@ describe("filters", () => {
         assert.deepEqual(await shownSlugs(page), []);
         assert.match(await page.textContent("#filter-count"), /^0 of/);
       }
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test("held in and city narrow to exactly the exchanges held there; URL, reload and back keep it", async () => {
+    const inCountry = newestFirst(EXCHANGES.filter((e) => e.country === TOP_PLACE).map((e) => e.slug));
+    const inCity = newestFirst(
+      EXCHANGES.filter((e) => e.country === TOP_PLACE && e.city === TOP_CITY).map((e) => e.slug),
+    );
+    const cityValue = `${TOP_PLACE.toLowerCase()}/${citySlug(TOP_CITY)}`;
+    await withContext({}, async (context) => {
+      const { page, problems } = await watchedPage(context);
+      await page.goto(`${base}/`, { waitUntil: "networkidle" });
+      await page.selectOption("#f-held", TOP_PLACE);
+      await page.waitForURL((u) => u.searchParams.get("held") === TOP_PLACE);
+      assert.deepEqual(await shownSlugs(page), inCountry);
+      await page.selectOption("#f-city", cityValue);
+      await page.waitForURL((u) => u.searchParams.get("city") === cityValue);
+      assert.deepEqual(await shownSlugs(page), inCity);
+      await page.reload({ waitUntil: "networkidle" });
+      assert.deepEqual(await shownSlugs(page), inCity);
+      assert.equal(await page.inputValue("#f-city"), cityValue);
+      await page.goBack({ waitUntil: "networkidle" });
+      assert.deepEqual(await shownSlugs(page), inCountry);
+      // The place page's "explore on the timeline" link lands on the same list.
+      await page.goto(`${base}/places/${TOP_PLACE.toLowerCase()}/`, { waitUntil: "networkidle" });
+      await page.click(".timeline-link a");
+      await page.waitForLoadState("networkidle");
+      assert.deepEqual(await shownSlugs(page), inCountry);
       assert.deepEqual(problems, []);
     });
   });
