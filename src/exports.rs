@@ -407,13 +407,27 @@ fn slide(site: &Site, urls: &Urls, i: usize) -> Slide {
     if !e.summary.is_empty() {
         text.push_str(&format!("<p>{}</p>", html(&e.summary)));
     }
+    // Officials (titled with their country) and issues link to their
+    // pages, which is also how `detente import timelinejs-json` finds
+    // them again.
     let people: Vec<String> = taking_part(site, e)
         .iter()
         .map(|t| {
-            if t.role.is_empty() {
+            let url = urls.absolute(&Page::new(PageKind::Official, t.index).path(site));
+            let country = site
+                .config
+                .country(t.country)
+                .map_or(t.country, |c| c.name.as_str());
+            let link = format!(
+                "<a href=\"{}\" title=\"{}\">{}</a>",
+                html(&url),
+                html(country),
                 html(t.name)
+            );
+            if t.role.is_empty() {
+                link
             } else {
-                format!("{} ({})", html(t.name), html(&t.role))
+                format!("{link} ({})", html(&t.role))
             }
         })
         .collect();
@@ -422,6 +436,20 @@ fn slide(site: &Site, urls: &Urls, i: usize) -> Slide {
     }
     if let Some(location) = &e.location {
         text.push_str(&format!("<p class=\"tl-location\">{}</p>", html(location)));
+    }
+    let issues: Vec<String> = e
+        .issue_ids()
+        .map(|x| {
+            let url = urls.absolute(&Page::new(PageKind::Issue, x).path(site));
+            format!(
+                "<a href=\"{}\">{}</a>",
+                html(&url),
+                html(&site.issues[x].name)
+            )
+        })
+        .collect();
+    if !issues.is_empty() {
+        text.push_str(&format!("<p>Issues: {}</p>", issues.join(", ")));
     }
     text.push_str(&format!(
         "<p><a href=\"{}\">Read more</a></p>",

@@ -18,6 +18,7 @@ pub mod error;
 pub mod exports;
 pub mod feeds;
 pub mod frontmatter;
+pub mod import;
 pub mod interrupt;
 pub mod layers;
 pub mod leaves;

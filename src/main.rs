@@ -35,6 +35,8 @@ enum Command {
     New(cmd::new::Args),
     /// Create a new site.
     Init(cmd::init::Args),
+    /// Import exchanges from TimelineJS, a CSV or a detente exchanges.json.
+    Import(cmd::import::Args),
     /// Build, serve and rebuild the site on every edit, reloading open tabs.
     Serve(detente::serve::Args),
     /// List the templates in use and where each comes from; `eject` one to edit.
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd::check::run(a),
         Command::New(a) => cmd::new::run(a),
         Command::Init(a) => cmd::init::run(a),
+        Command::Import(a) => cmd::import::run(a),
         Command::Serve(a) => detente::serve::run(a),
         Command::Templates(a) => cmd::templates::run(a),
     };
