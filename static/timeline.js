@@ -122,20 +122,26 @@
         s.officials.push(o);
       }
     });
-    s.issues = els.issue.value ? [els.issue.value] : [];
+    s.issues = value(els.issue, previous.issues[0]) ? [value(els.issue, previous.issues[0])] : [];
     previous.issues.slice(1).forEach(function (i) {
       if (s.issues.indexOf(i) < 0) {
         s.issues.push(i);
       }
     });
-    s.format = els.format.value;
-    s.country = els.country.value;
+    // A facet with one value has no picker: keep what the URL said.
+    s.format = value(els.format, previous.format);
+    s.country = value(els.country, previous.country);
     // Sites without places have no place pickers: keep what the URL said.
-    s.held = els.held ? els.held.value : previous.held;
-    s.city = els.city ? els.city.value : previous.city;
+    s.held = value(els.held, previous.held);
+    s.city = value(els.city, previous.city);
     s.from = els.from.value;
     s.to = els.to.value;
     return s;
+  }
+
+  /** A picker's value, or `fallback` where the form has no such picker. */
+  function value(el, fallback) {
+    return el ? el.value : fallback || "";
   }
 
   function setSelect(el, value) {

@@ -100,7 +100,33 @@ impl Renderer<'_> {
             .rev()
             .map(|y| Value::from(y.year))
             .collect();
+        // Facets with one value are not offered (the templates check).
+        let used: std::collections::HashSet<&str> =
+            site.exchanges.iter().map(|e| e.format.as_str()).collect();
+        let formats: Vec<Value> = site
+            .config
+            .formats
+            .iter()
+            .filter(|f| used.contains(f.as_str()))
+            .map(|f| s(f))
+            .collect();
+        let countries_active: Vec<Value> = site
+            .config
+            .countries
+            .iter()
+            .filter(|c| {
+                site.officials
+                    .iter()
+                    .enumerate()
+                    .any(|(i, o)| o.country == c.key && !site.by_official[i].is_empty())
+            })
+            .map(|c| map([("key", s(&c.key)), ("name", s(&c.name))]))
+            .collect();
+        let cities: usize = site.places.iter().map(|c| c.cities.len()).sum();
         let filter = map([
+            ("formats", Value::from(formats)),
+            ("countries_active", Value::from(countries_active)),
+            ("cities", Value::from(cities)),
             ("countries", Value::from(countries)),
             (
                 "issues",
