@@ -64,6 +64,7 @@ impl Renderer<'_> {
                 style: self.style,
                 bucket_link: &link,
                 axes: &self.lists.axes,
+                own_span: false,
             },
         );
         let chart = Value::safe_string(&chart);
@@ -214,6 +215,7 @@ impl Renderer<'_> {
                 style: self.style,
                 bucket_link: &link,
                 axes: &self.lists.axes,
+                own_span: true,
             },
         );
         let bars = charts::per_year(

@@ -88,6 +88,16 @@ impl Span {
         })
     }
 
+    /// The years of the exchanges `ids` alone: an official of four years
+    /// in a site of 160 gets a chart of four years, not 3 % of one.
+    pub fn of_ids(site: &Site, ids: &[usize]) -> Option<Span> {
+        let years = ids.iter().map(|&i| site.exchanges[i].year());
+        Some(Span {
+            first_year: years.clone().min()?,
+            last_year: years.max()?,
+        })
+    }
+
     fn start(&self) -> NaiveDate {
         jan1(self.first_year)
     }
@@ -160,6 +170,8 @@ pub struct TimelineOptions<'a> {
     pub bucket_link: &'a dyn Fn(i32) -> String,
     /// The site's axes, drawn once per height.
     pub axes: &'a Axes,
+    /// Draw over the years of these exchanges alone, not the site's.
+    pub own_span: bool,
 }
 
 /// The axes of a site's timelines, each drawn once: every timeline of a
@@ -224,10 +236,15 @@ pub fn lanes(fracs: &[f64]) -> Option<(Vec<usize>, usize)> {
 }
 
 /// The timeline of the exchanges `ids` (any order) across the whole site's
-/// span: a `<figure>` holding the SVG and its legend. Empty when the site
+/// span (or their own, see [`TimelineOptions::own_span`]): a `<figure>` holding the SVG and its legend. Empty when the site
 /// has no exchanges.
 pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
-    let Some(span) = Span::of(site) else {
+    let span = if opts.own_span {
+        Span::of_ids(site, ids).or_else(|| Span::of(site))
+    } else {
+        Span::of(site)
+    };
+    let Some(span) = span else {
         return String::new();
     };
     // Chronological order, oldest first.
@@ -485,7 +502,7 @@ pub fn buckets(span: &Span, chrono: &[usize], site: &Site) -> (&'static str, Vec
 
 /// A small bar chart of how many of `ids` fall in each year of the site's span.
 pub fn per_year(site: &Site, ids: &[usize], id: &str, label: &str) -> String {
-    let Some(span) = Span::of(site) else {
+    let Some(span) = Span::of_ids(site, ids).or_else(|| Span::of(site)) else {
         return String::new();
     };
     let n = span.years();
