@@ -115,7 +115,9 @@
   function readForm(previous) {
     var s = emptyState();
     s.q = els.q.value.trim();
-    s.officials = unique([els.official.value, els.with.value].filter(Boolean));
+    s.officials = unique(
+      [pickedOfficial(els.official, previous.officials[0]), pickedOfficial(els.with, previous.officials[1])].filter(Boolean)
+    );
     // Officials beyond the two the form shows are kept from the URL.
     previous.officials.slice(2).forEach(function (o) {
       if (s.officials.indexOf(o) < 0) {
@@ -139,6 +141,42 @@
     return s;
   }
 
+  /* The official pickers are text fields with suggestions filled from the
+     index once it has loaded, so the page does not grow with the number of
+     officials. A name (or "Name (Country)") picks its official; other
+     text is kept as it is, and matches nothing. */
+
+  function officialLabel(slug) {
+    if (!slug) {
+      return "";
+    }
+    return index && slug in index.labelOf ? index.labelOf[slug] : slug;
+  }
+
+  function pickedOfficial(el, fallback) {
+    var text = el.value.trim();
+    if (!text) {
+      return "";
+    }
+    if (!index) {
+      return fallback || text;
+    }
+    var key = fold(text);
+    return key in index.byLabel ? index.byLabel[key] : text;
+  }
+
+  function fillPickers() {
+    var datalist = document.getElementById("f-officials");
+    if (!datalist || datalist.firstChild) {
+      return;
+    }
+    index.raw.officials.forEach(function (row) {
+      var option = document.createElement("option");
+      option.value = index.labelOf[row[0]];
+      datalist.appendChild(option);
+    });
+  }
+
   /** A picker's value, or `fallback` where the form has no such picker. */
   function value(el, fallback) {
     return el ? el.value : fallback || "";
@@ -156,8 +194,8 @@
 
   function writeForm(s) {
     els.q.value = s.q;
-    setSelect(els.official, s.officials[0]);
-    setSelect(els.with, s.officials[1]);
+    els.official.value = officialLabel(s.officials[0]);
+    els.with.value = officialLabel(s.officials[1]);
     setSelect(els.issue, s.issues[0]);
     setSelect(els.format, s.format);
     setSelect(els.country, s.country);
@@ -200,8 +238,27 @@
     raw.countries.forEach(function (c) {
       countries[c[0]] = { name: c[1], short: c[2] };
     });
+    // "Name (Country)" for each official; a name alone picks too when only
+    // one official has it.
+    var labelOf = Object.create(null);
+    var byLabel = Object.create(null);
+    var names = Object.create(null);
+    raw.officials.forEach(function (row) {
+      var country = countries[row[2]] ? countries[row[2]].name : row[2];
+      labelOf[row[0]] = row[1] + " (" + country + ")";
+      byLabel[fold(labelOf[row[0]])] = row[0];
+      byLabel[fold(row[0])] = row[0];
+      names[fold(row[1])] = (names[fold(row[1])] || []).concat(row[0]);
+    });
+    Object.keys(names).forEach(function (name) {
+      if (names[name].length === 1 && !(name in byLabel)) {
+        byLabel[name] = names[name][0];
+      }
+    });
     return {
       raw: raw,
+      labelOf: labelOf,
+      byLabel: byLabel,
       official: bySlug(raw.officials),
       issue: bySlug(raw.issues),
       countries: countries,
@@ -223,6 +280,13 @@
       var raw = window[form.getAttribute("data-global") || "detenteIndex"];
       if (raw && raw.exchanges) {
         index = prepare(raw);
+        fillPickers();
+        // Pickers set from the URL before the index came show slugs.
+        [els.official, els.with].forEach(function (el) {
+          if (el.value in index.labelOf) {
+            el.value = index.labelOf[el.value];
+          }
+        });
         apply(readQuery(location.search));
       } else {
         failed();
@@ -474,6 +538,16 @@
       update(!typedSince);
       typedSince = true;
     }, 180);
+  });
+  // Choosing a suggestion commits at once; typing waits for Enter or a
+  // change of focus (the form's change event).
+  [els.official, els.with].forEach(function (el) {
+    el.addEventListener("input", function () {
+      if (index && fold(el.value.trim()) in index.byLabel) {
+        typedSince = false;
+        update(true);
+      }
+    });
   });
   form.addEventListener("change", function (ev) {
     if (ev.target !== els.q) {

@@ -84,7 +84,10 @@ fn shipped_site_charts_every_exchange_and_indexes_it() {
         bars.contains("aria-label=\"Exchanges of Xi Jinping per year: 2021: 2, 2022: 2\""),
         "{bars}"
     );
-    assert!(!chart.contains(">2023</text>"), "the timeline ends with his last year");
+    assert!(
+        !chart.contains(">2023</text>"),
+        "the timeline ends with his last year"
+    );
     let taiwan = read(&out.join("issues/taiwan/index.html"));
     assert!(taiwan.contains("<figure class=\"chart per-year\""));
     assert!(taiwan.contains("href=\"../../?issue=taiwan\""));

@@ -88,8 +88,20 @@ function readCountries() {
   return map;
 }
 
+/** Each official's name, from content/officials/*.md. */
+function readNames() {
+  const dir = path.join(REPO, "content", "officials");
+  const map = new Map();
+  for (const name of fs.readdirSync(dir)) {
+    const m = fs.readFileSync(path.join(dir, name), "utf8").match(/^name\s*=\s*"([^"]*)"/m);
+    if (m) map.set(name.replace(/\.md$/, ""), m[1]);
+  }
+  return map;
+}
+
 const EXCHANGES = readContent();
 const COUNTRY = readCountries();
+const NAME = readNames();
 const BY_SLUG = new Map(EXCHANGES.map((e) => [e.slug, e]));
 const count = (pred) => EXCHANGES.filter(pred).length;
 const countOf = (field) => {
@@ -378,7 +390,13 @@ describe("filters", () => {
       await page.goto(base + "/", { waitUntil: "networkidle" });
       assert.equal(await page.locator("#filter").isVisible(), true, "the form is shown with JavaScript");
 
-      await page.selectOption("#f-official", official);
+      // The picker suggests names; typing one picks the official.
+      await page.click("#f-official");
+      await page.waitForFunction(() => document.querySelectorAll("#f-officials option").length > 0);
+      const suggestions = await page.$$eval("#f-officials option", (os) => os.length);
+      assert.equal(suggestions, COUNTRY.size, "one suggestion per official, filled from the index");
+      await page.fill("#f-official", NAME.get(official));
+      await page.waitForURL((u) => u.searchParams.get("official") === official);
       assert.deepEqual(await shownSlugs(page), officialOnly);
       await page.selectOption("#f-issue", issue);
       await page.waitForURL((u) => u.searchParams.get("issue") === issue);
@@ -395,7 +413,7 @@ describe("filters", () => {
 
       await page.reload({ waitUntil: "networkidle" });
       assert.deepEqual(await shownSlugs(page), expected, "reload keeps the filter");
-      assert.equal(await page.inputValue("#f-official"), official);
+      assert.ok((await page.inputValue("#f-official")).startsWith(`${NAME.get(official)} (`));
       assert.equal(await page.inputValue("#f-issue"), issue);
 
       await page.goBack();
