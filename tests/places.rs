@@ -271,7 +271,8 @@ fn a_site_with_many_countries_gets_pair_pages_and_stays_small() {
                 (
                     &format!("content/exchanges/e-{i}.md"),
                     &format!(
-                        "+++\ntitle = \"Visit {i}\"\ndate = 2020-01-{:02}\nformat = \"in-person\"\nofficials = [\"o-{}\", \"o-{}\"]\nissues = []\n+++\nx\n",
+                        "+++\ntitle = \"Visit {i}\"\ndate = {}-01-{:02}\nformat = \"in-person\"\nofficials = [\"o-{}\", \"o-{}\"]\nissues = []\n+++\nx\n",
+                        1866 + i % 121,
                         1 + i % 28,
                         code.to_lowercase(),
                         codes[(i + 1) % codes.len()].to_lowercase()
@@ -297,6 +298,28 @@ fn a_site_with_many_countries_gets_pair_pages_and_stays_small() {
         index.contains("href=\"./aa-ab/\"") || index.contains("href=\"../who-met-whom/aa-ab/\""),
         "the index links the pair"
     );
+    // 200 countries of officials: jump links, a badge colour each.
+    let officials = read(&out, "officials/index.html");
+    assert!(
+        officials.contains("<nav class=\"jump-links\""),
+        "jump links"
+    );
+    assert!(officials.contains("href=\"#c-AA\""));
+    let css = snapshot(&out)
+        .into_iter()
+        .find(|(k, _)| k.starts_with("countries.") && k.ends_with(".css") && k != "countries.css")
+        .expect("a hashed countries.css");
+    let css = String::from_utf8(css.1).expect("utf-8");
+    // CN, one of the codes, keeps the default stylesheet's colour.
+    assert_eq!(css.matches(".flag-").count(), 199, "one colour per country");
+    assert!(officials.contains("countries."), "linked");
+    // 121 years: the year navigation groups them by decade.
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("<span class=\"decade\">1860s</span>"),
+        "decades"
+    );
+    assert!(home.contains("<span class=\"decade\">1980s</span>"));
     for (path, bytes) in snapshot(&out) {
         if path.ends_with(".html") {
             assert!(bytes.len() < 1 << 20, "{path} is {} bytes", bytes.len());
