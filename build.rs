@@ -74,7 +74,30 @@ fn main() {
     }
     code.push_str("];\n");
 
+    // Interface strings per language: i18n/<tag>.toml.
+    let i18n_dir = root.join("i18n");
+    println!("cargo:rerun-if-changed=i18n");
+    code.push_str("\n/// The interface strings: (language tag, TOML source).\npub static I18N: &[(&str, &str)] = &[\n");
+    for path in files(&i18n_dir) {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let name = rel(&i18n_dir, &path);
+        let Some(tag) = name.strip_suffix(".toml") else {
+            continue;
+        };
+        writeln!(
+            code,
+            "    ({tag:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to String");
+    }
+    code.push_str("];\n");
+
     let mut tera = tera::Tera::new();
+    // The real `t` (src/i18n.rs) is registered per language at run time.
+    tera.register_function("t", |_: tera::Kwargs, _: &tera::State| {
+        Ok::<_, tera::Error>(String::new())
+    });
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
         panic!("a default template does not compile:\n{e}");
     }

@@ -50,6 +50,36 @@ impl Default for CsvConfig {
     }
 }
 
+/// A language the site is also published in, besides its default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// A BCP 47 tag: `zh`, `zh-Hans`, `pt-BR`.
+    pub tag: String,
+    /// The site's title and description in that language (default: the
+    /// default language's).
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    title: Option<String>,
+    description: Option<String>,
+}
+
+/// Whether `tag` looks like a BCP 47 language tag: a language subtag of
+/// 2–3 letters, then subtags of 1–8 letters or digits, joined by `-`.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// The typed, defaulted content of `content/site.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -69,6 +99,9 @@ pub struct Config {
     pub theme: Option<String>,
     /// Where `theme` is written in site.toml, for messages.
     pub theme_at: Option<crate::error::LineCol>,
+    /// The other languages the site is published in (`[languages.TAG]`),
+    /// in the order written; empty for a site in one language.
+    pub languages: Vec<Language>,
 }
 
 /// The keys allowed in site.toml, for suggestions.
@@ -83,6 +116,7 @@ pub const KEYS: &[&str] = &[
     "csv",
     "paginate",
     "theme",
+    "languages",
 ];
 
 pub const DEFAULT_FORMATS: &[&str] = &["in-person", "virtual", "phone", "sidelines"];
@@ -105,6 +139,25 @@ pub struct RawConfig {
     csv: CsvConfig,
     paginate: Option<usize>,
     theme: Option<toml::Spanned<String>>,
+    #[serde(default, deserialize_with = "checked_languages")]
+    languages: Option<Ordered<RawLanguage>>,
+}
+
+/// `[languages.TAG]` tables, each tag checked as it is read.
+fn checked_languages<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Ordered<RawLanguage>>, D::Error> {
+    let table = Option::<Ordered<RawLanguage>>::deserialize(d)?;
+    if let Some(Ordered(list)) = &table {
+        for (tag, _) in list {
+            if !is_language_tag(tag) {
+                return Err(serde::de::Error::custom(format!(
+                    "`{tag}` is not a language tag (BCP 47, e.g. zh, zh-Hans, pt-BR)"
+                )));
+            }
+        }
+    }
+    Ok(table)
 }
 
 impl RawConfig {
@@ -182,6 +235,18 @@ impl Config {
             paginate: raw.paginate.unwrap_or(DEFAULT_PAGINATE).max(1),
             theme: raw.theme.map(toml::Spanned::into_inner),
             theme_at: None,
+            languages: raw
+                .languages
+                .map(|Ordered(list)| {
+                    list.into_iter()
+                        .map(|(tag, l)| Language {
+                            tag,
+                            title: l.title,
+                            description: l.description,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 

@@ -18,6 +18,7 @@ pub mod error;
 pub mod exports;
 pub mod feeds;
 pub mod frontmatter;
+pub mod i18n;
 pub mod import;
 pub mod interrupt;
 pub mod layers;

@@ -262,6 +262,8 @@ pub fn compile(set: &Set) -> Result<(Tera, Origin), Vec<Diagnostic>> {
     let (sources, origin) = set.compiled();
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
+    // English until a language's renderer registers its own table.
+    crate::i18n::Table::english().register(&mut tera);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), *s)))
         .map_err(|e| vec![diagnostic(&origin, &e)])?;
     Ok((tera, origin))

@@ -1,0 +1,353 @@
+//! The words the default templates and pages print, per language.
+//!
+//! Owns the translation tables (`i18n/<tag>.toml`, embedded by build.rs,
+//! each key replaceable by a site's own `i18n/<tag>.toml`), the `t(key=…)`
+//! Tera function, plural forms, and dates written per language. A key a
+//! language lacks falls back to English, and is reported as a warning
+//! listing the keys. It renders no page and reads no content.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use tera::Value;
+
+use crate::embedded;
+use crate::error::Diagnostic;
+
+/// The folder of a site's own interface strings.
+pub const DIR: &str = "i18n";
+
+/// The plural categories of CLDR, the keys of a plural entry.
+const PLURAL_FORMS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// The language every key exists in.
+pub const BASE: &str = "en";
+
+/// One entry: a text, or plural forms (`one`, `other`; `zero` optional).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Text {
+    Plain(String),
+    Plural(BTreeMap<String, String>),
+}
+
+/// The interface strings of one language, with English beneath.
+#[derive(Debug, Clone)]
+pub struct Table {
+    tag: String,
+    own: BTreeMap<String, Text>,
+    base: Arc<BTreeMap<String, Text>>,
+}
+
+/// Reads `text` (a TOML table of keys, with nested tables joined by `.`).
+fn parse(text: &str, file: &Path) -> Result<BTreeMap<String, Text>, Diagnostic> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| crate::error::LineCol::of_offset(text, s.start));
+        Diagnostic::error(file, format!("invalid interface strings: {}", e.message()))
+            .at(at)
+            .help(
+                "write `key = \"text\"`, or plural forms as `key = { one = \"…\", other = \"…\" }`",
+            )
+    })?;
+    let mut out = BTreeMap::new();
+    flatten("", &table, &mut out, file)?;
+    Ok(out)
+}
+
+fn flatten(
+    prefix: &str,
+    table: &toml::Table,
+    out: &mut BTreeMap<String, Text>,
+    file: &Path,
+) -> Result<(), Diagnostic> {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::String(s) => {
+                out.insert(key, Text::Plain(s.clone()));
+            }
+            // Plural forms: only CLDR's category names, `other` among them.
+            toml::Value::Table(t)
+                if t.contains_key("other")
+                    && t.iter().all(|(form, text)| {
+                        PLURAL_FORMS.contains(&form.as_str()) && text.is_str()
+                    }) =>
+            {
+                let mut forms = BTreeMap::new();
+                for (form, text) in t {
+                    let Some(text) = text.as_str() else {
+                        return Err(Diagnostic::error(
+                            file,
+                            format!("`{key}.{form}` must be text"),
+                        ));
+                    };
+                    forms.insert(form.clone(), text.to_string());
+                }
+                out.insert(key, Text::Plural(forms));
+            }
+            toml::Value::Table(t) => flatten(&key, t, out, file)?,
+            _ => {
+                return Err(Diagnostic::error(file, format!("`{key}` must be text"))
+                    .help("write it in double quotes"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The built-in table of `tag`, if detente has one.
+fn builtin(tag: &str) -> Option<&'static str> {
+    embedded::I18N
+        .iter()
+        .find(|(t, _)| *t == tag)
+        .map(|(_, text)| *text)
+}
+
+impl Table {
+    /// The table of `tag` for the site at `root`: the built-in strings,
+    /// each replaceable by the site's `i18n/<tag>.toml`, and English
+    /// beneath. Returns the table and a warning naming the keys that fell
+    /// back to English.
+    pub fn load(root: &Path, tag: &str) -> Result<(Table, Option<Diagnostic>), Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let mut layer = |tag: &str| -> BTreeMap<String, Text> {
+            let mut table = BTreeMap::new();
+            let lang = primary(tag);
+            for t in [lang, tag] {
+                if let Some(text) = builtin(t) {
+                    match parse(
+                        text,
+                        &Path::new("<built-in i18n>").join(format!("{t}.toml")),
+                    ) {
+                        Ok(t) => table.extend(t),
+                        Err(d) => problems.push(d),
+                    }
+                }
+            }
+            for t in [lang, tag] {
+                let rel = Path::new(DIR).join(format!("{t}.toml"));
+                if root.join(&rel).is_file() {
+                    match crate::load::read_text(root, &rel).and_then(|text| parse(&text, &rel)) {
+                        Ok(t) => table.extend(t),
+                        Err(d) => problems.push(d),
+                    }
+                }
+            }
+            table
+        };
+        let base = layer(BASE);
+        let own = if tag == BASE {
+            BTreeMap::new()
+        } else {
+            layer(tag)
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let missing: Vec<&str> = if tag == BASE || primary(tag) == BASE {
+            Vec::new()
+        } else {
+            base.keys()
+                .filter(|k| !own.contains_key(*k))
+                .map(String::as_str)
+                .collect()
+        };
+        let warning = (!missing.is_empty()).then(|| {
+            Diagnostic::warning(
+                Path::new(DIR).join(format!("{tag}.toml")),
+                format!(
+                    "{} interface strings have no `{tag}` translation and are shown in English: {}",
+                    missing.len(),
+                    missing.join(", ")
+                ),
+            )
+            .help(format!("add them to {DIR}/{tag}.toml in the site folder"))
+        });
+        Ok((
+            Table {
+                tag: tag.to_string(),
+                own,
+                base: Arc::new(base),
+            },
+            warning,
+        ))
+    }
+
+    /// English alone (tests, and sites in one language).
+    pub fn english() -> Table {
+        let base = builtin(BASE)
+            .and_then(|text| parse(text, Path::new("en.toml")).ok())
+            .unwrap_or_default();
+        Table {
+            tag: BASE.to_string(),
+            own: BTreeMap::new(),
+            base: Arc::new(base),
+        }
+    }
+
+    pub fn tag(&self) -> &str {
+        &self.tag
+    }
+
+    /// The text of `key` with `{name}` replaced by each of `args`; `n`
+    /// chooses the plural form. `None` for a key no table has.
+    pub fn get(&self, key: &str, n: Option<i64>, args: &[(&str, String)]) -> Option<String> {
+        let text = self.own.get(key).or_else(|| self.base.get(key))?;
+        let from_own = self.own.contains_key(key);
+        let tag = if from_own { self.tag.as_str() } else { BASE };
+        let template = match text {
+            Text::Plain(s) => s.as_str(),
+            Text::Plural(forms) => {
+                let form = plural_form(tag, n.unwrap_or(0));
+                let zero = (n == Some(0)).then(|| forms.get("zero")).flatten();
+                zero.or_else(|| forms.get(form))
+                    .or_else(|| forms.get("other"))
+                    .map_or("", String::as_str)
+            }
+        };
+        let mut out = template.to_string();
+        if let Some(n) = n {
+            out = out.replace("{n}", &n.to_string());
+        }
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        Some(out)
+    }
+
+    /// [`Table::get`], or the key itself when no table has it.
+    pub fn text(&self, key: &str, n: Option<i64>, args: &[(&str, String)]) -> String {
+        self.get(key, n, args).unwrap_or_else(|| key.to_string())
+    }
+
+    /// A date as this language writes it: `18 June 2023`, `2023年6月18日`.
+    pub fn date(&self, d: NaiveDate) -> String {
+        if uses_cjk_dates(&self.tag) {
+            return format!("{}年{}月{}日", d.year(), d.month(), d.day());
+        }
+        crate::render::values::display_date(d)
+    }
+
+    /// A span of dates as this language writes it.
+    pub fn date_range(&self, from: NaiveDate, to: Option<NaiveDate>) -> String {
+        if !uses_cjk_dates(&self.tag) {
+            return crate::render::values::display_range(from, to);
+        }
+        match to.filter(|t| *t > from) {
+            None => self.date(from),
+            Some(t) if t.year() == from.year() && t.month() == from.month() => {
+                format!("{}–{}日", self.date(from).trim_end_matches('日'), t.day())
+            }
+            Some(t) => format!("{}–{}", self.date(from), self.date(t)),
+        }
+    }
+
+    /// Registers `t(key=…, n=…, …)` on `tera`: the text of `key` in this
+    /// language, its `{…}` filled from the other arguments.
+    pub fn register(&self, tera: &mut tera::Tera) {
+        let table = self.clone();
+        tera.register_function("t", move |kwargs: tera::Kwargs, _: &tera::State| {
+            let key: String = kwargs.must_get("key")?;
+            let n: Option<i64> = kwargs.get("n")?;
+            let default: Option<String> = kwargs.get("default")?;
+            let mut args: Vec<(String, String)> = Vec::new();
+            for (name, value) in kwargs.iter() {
+                let name = name.to_string();
+                if name == "key" || name == "n" || name == "default" {
+                    continue;
+                }
+                args.push((name, value_text(value)));
+            }
+            let args: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            table.get(&key, n, &args).or(default).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "`{key}` is not an interface string (see i18n/en.toml for the keys)"
+                ))
+            })
+        });
+    }
+}
+
+fn value_text(value: &Value) -> String {
+    match value.as_str() {
+        Some(s) => s.to_string(),
+        None => value.to_string(),
+    }
+}
+
+/// The language subtag of a BCP 47 tag: `zh` of `zh-Hans`.
+pub fn primary(tag: &str) -> &str {
+    tag.split('-').next().unwrap_or(tag)
+}
+
+/// Whether dates are written year-month-day with 年月日.
+fn uses_cjk_dates(tag: &str) -> bool {
+    matches!(primary(tag), "zh" | "ja")
+}
+
+/// The CLDR plural category of `n` for the language of `tag` (the
+/// languages with one form use `other` only).
+fn plural_form(tag: &str, n: i64) -> &'static str {
+    match primary(tag) {
+        "zh" | "ja" | "ko" | "vi" | "th" | "id" | "ms" => "other",
+        "fr" | "pt" if n == 0 || n == 1 => "one",
+        _ if n == 1 => "one",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_plurals_and_arguments() {
+        let t = Table::english();
+        assert_eq!(t.text("count.exchanges", Some(1), &[]), "1 exchange");
+        assert_eq!(t.text("count.exchanges", Some(3), &[]), "3 exchanges");
+        assert_eq!(t.tag(), "en");
+    }
+
+    #[test]
+    fn a_missing_key_falls_back_to_english_and_is_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("i18n")).expect("mkdir");
+        // A language detente has no table for: the site's one key, and
+        // English for the rest, named in a warning.
+        std::fs::write(
+            dir.path().join("i18n/de.toml"),
+            "[nav]\ntimeline = \"Zeitleiste\"\n",
+        )
+        .expect("write");
+        let (de, warning) = Table::load(dir.path(), "de").expect("loads");
+        assert_eq!(de.text("nav.timeline", None, &[]), "Zeitleiste");
+        assert_eq!(de.text("nav.officials", None, &[]), "Officials");
+        let warning = warning.expect("a warning");
+        assert!(!warning.message.contains("nav.timeline"), "{warning}");
+        assert!(warning.message.contains("nav.officials"), "{warning}");
+        // Chinese is built in, whole; a site may replace one string.
+        std::fs::write(
+            dir.path().join("i18n/zh.toml"),
+            "[nav]\ntimeline = \"大事记\"\n",
+        )
+        .expect("write");
+        let (t, warning) = Table::load(dir.path(), "zh").expect("loads");
+        assert!(warning.is_none(), "{warning:?}");
+        assert_eq!(t.text("nav.timeline", None, &[]), "大事记");
+        assert_eq!(t.text("nav.officials", None, &[]), "官员");
+        assert_eq!(t.text("count.exchanges", Some(1), &[]), "1 次交往");
+        let d = NaiveDate::from_ymd_opt(2023, 6, 18).expect("date");
+        assert_eq!(t.date(d), "2023年6月18日");
+        let e = NaiveDate::from_ymd_opt(2023, 6, 19).expect("date");
+        assert_eq!(t.date_range(d, Some(e)), "2023年6月18–19日");
+        assert_eq!(Table::english().date(d), "18 June 2023");
+    }
+}
