@@ -49,10 +49,16 @@ impl Assets {
     /// The `assets` template value: static path → published path, both
     /// relative to the site root.
     pub fn value(&self) -> Value {
+        self.value_under("")
+    }
+
+    /// [`Assets::value`] with `prefix` before each path (`../` from the
+    /// pages of another language, which share the default's files).
+    pub fn value_under(&self, prefix: &str) -> Value {
         Value::from(
             self.urls
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                .map(|(k, v)| (k.clone(), Value::from(format!("{prefix}{v}"))))
                 .collect::<BTreeMap<String, Value>>(),
         )
     }

@@ -98,12 +98,17 @@ pub const FILES: &[DataFile] = &[
 /// The `data_files` template value: `[{url, label, type, title}]`, URLs
 /// relative to the site root.
 pub fn value() -> Value {
+    value_under("")
+}
+
+/// [`value`] with `prefix` before each URL (`../` from a language's pages).
+pub fn value_under(prefix: &str) -> Value {
     Value::from(
         FILES
             .iter()
             .map(|f| {
                 map([
-                    ("url", s(f.path)),
+                    ("url", s(&format!("{prefix}{}", f.path))),
                     ("label", s(f.label)),
                     ("type", s(f.media_type)),
                     ("title", s(f.title)),

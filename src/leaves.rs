@@ -50,6 +50,10 @@ pub struct Leaves<'a> {
     sitemap: Option<sitemap::Plan>,
     /// Feed entries shared between feeds, made once.
     entries: feeds::Entries,
+    /// For a site in another language (`zh/`): only its feeds and its
+    /// filter index, under that folder; sitemap, robots.txt, data files
+    /// and assets are the default language's, one set for all.
+    language: Option<String>,
 }
 
 impl<'a> Leaves<'a> {
@@ -72,6 +76,24 @@ impl<'a> Leaves<'a> {
                 .is_absolute()
                 .then(|| sitemap::Plan::new(site, urls, pages, sitemap::LIMITS)),
             entries: feeds::Entries::new(site),
+            language: None,
+        }
+    }
+
+    /// The leaves of `site`, the site in language `tag`, written under `tag/`.
+    pub fn for_language(
+        site: &'a Site,
+        urls: &'a Urls,
+        pages: &'a [Page],
+        statics: &[StaticFile],
+        assets: &'a Assets,
+        style: UrlStyle,
+        tag: &str,
+    ) -> Leaves<'a> {
+        Leaves {
+            sitemap: None,
+            language: Some(tag.to_string()),
+            ..Leaves::new(site, urls, pages, statics, assets, style)
         }
     }
 
@@ -79,6 +101,10 @@ impl<'a> Leaves<'a> {
     /// URLs, and a site's own `static/robots.txt` wins over ours.
     pub fn all(&self) -> Vec<Leaf> {
         let mut out: Vec<Leaf> = feeds::all(self.site).into_iter().map(Leaf::Feed).collect();
+        if self.language.is_some() {
+            out.push(Leaf::SearchIndex);
+            return out;
+        }
         if let Some(plan) = &self.sitemap {
             out.push(Leaf::Sitemap);
             out.extend((0..plan.numbered()).map(Leaf::SitemapPart));
@@ -94,6 +120,14 @@ impl<'a> Leaves<'a> {
 
     /// Where `leaf` lives, relative to the output root.
     pub fn path(&self, leaf: Leaf) -> String {
+        match &self.language {
+            Some(tag) => format!("{tag}/{}", self.own_path(leaf)),
+            None => self.own_path(leaf),
+        }
+    }
+
+    /// Where `leaf` lives, relative to its language's root.
+    fn own_path(&self, leaf: Leaf) -> String {
         match leaf {
             Leaf::Feed(scope) => scope.path(self.site),
             Leaf::Sitemap => sitemap::SITEMAP.to_string(),

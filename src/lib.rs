@@ -38,6 +38,7 @@ pub mod serve;
 pub mod sitemap;
 pub mod statics;
 pub mod suggest;
+pub mod translate;
 pub mod urls;
 pub mod validate;
 pub mod world;

@@ -454,6 +454,10 @@ pub fn list_entries(root: &Path, kind: Kind) -> (Vec<(String, PathBuf)>, Vec<Dia
         let Some(slug) = name.strip_suffix(".md") else {
             continue;
         };
+        // `<slug>.<language>.md` is a translation, read by `read_translations`.
+        if translation_of(slug).is_some() {
+            continue;
+        }
         let rel = dir.join(name);
         // The listing tells the type without a lookup; only a link must be
         // followed to learn what it points to.
@@ -482,6 +486,115 @@ pub fn list_entries(root: &Path, kind: Kind) -> (Vec<(String, PathBuf)>, Vec<Dia
     }
     files.sort();
     (files, problems)
+}
+
+/// The slug and language of a translation's file stem
+/// (`2023-06-18-blinken-qin-beijing.zh` → the slug, `zh`).
+pub fn translation_of(stem: &str) -> Option<(&str, &str)> {
+    let (slug, tag) = stem.rsplit_once('.')?;
+    (crate::config::is_language_tag(tag) && !slug.is_empty()).then_some((slug, tag))
+}
+
+/// The front matter of a translated exchange, `<slug>.<lang>.md`: its
+/// text. Dates, format, officials and issues come from the original; a
+/// translation may repeat them, and then they must agree.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeTrFront {
+    pub title: Spanned<String>,
+    pub summary: Option<String>,
+    /// The place as this language writes it.
+    pub location: Option<String>,
+    pub date: Option<Spanned<TomlDate>>,
+    pub end_date: Option<Spanned<TomlDate>>,
+    pub format: Option<Spanned<String>>,
+    pub officials: Option<Spanned<Vec<String>>>,
+    pub issues: Option<Spanned<Vec<String>>>,
+}
+
+pub const EXCHANGE_TR_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "location",
+    "date",
+    "end_date",
+    "format",
+    "officials",
+    "issues",
+];
+
+/// A translated role: its title (dates, when given, must agree).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleTrFront {
+    pub title: String,
+    pub from: Option<Spanned<TomlDate>>,
+    pub to: Option<Spanned<TomlDate>>,
+}
+
+/// The front matter of a translated official: name and role titles.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficialTrFront {
+    pub name: Spanned<String>,
+    pub sort_as: Option<String>,
+    pub country: Option<Spanned<String>>,
+    #[serde(default)]
+    pub roles: Vec<Spanned<RoleTrFront>>,
+}
+
+pub const OFFICIAL_TR_KEYS: &[&str] = &["name", "sort_as", "country", "roles"];
+
+/// Every translation of a site, by kind: (language, document).
+#[derive(Debug, Clone, Default)]
+pub struct Translations {
+    pub exchanges: Vec<(String, Doc<ExchangeTrFront>)>,
+    pub officials: Vec<(String, Doc<OfficialTrFront>)>,
+    pub issues: Vec<(String, Doc<IssueFront>)>,
+}
+
+/// Reads every translation file (`<slug>.<lang>.md`) of the site at
+/// `root`; those that cannot be read or parsed become diagnostics.
+pub fn read_translations(root: &Path) -> (Translations, Vec<Diagnostic>) {
+    let mut out = Translations::default();
+    let mut problems = Vec::new();
+    for kind in Kind::ALL {
+        let dir = Path::new(kind.dir());
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        let mut files: Vec<(String, String, PathBuf)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_string();
+                let stem = name.strip_suffix(".md")?;
+                let (slug, tag) = translation_of(stem)?;
+                Some((slug.to_string(), tag.to_string(), dir.join(&name)))
+            })
+            .collect();
+        files.sort();
+        for (slug, tag, rel) in files {
+            if let Err(d) = crate::confine::link(root, &rel) {
+                problems.push(d);
+                continue;
+            }
+            match kind {
+                Kind::Exchange => match parse_doc(root, &slug, &rel, EXCHANGE_TR_KEYS) {
+                    Ok(doc) => out.exchanges.push((tag, doc)),
+                    Err(d) => problems.push(d),
+                },
+                Kind::Official => match parse_doc(root, &slug, &rel, OFFICIAL_TR_KEYS) {
+                    Ok(doc) => out.officials.push((tag, doc)),
+                    Err(d) => problems.push(d),
+                },
+                Kind::Issue => match parse_doc(root, &slug, &rel, ISSUE_KEYS) {
+                    Ok(doc) => out.issues.push((tag, doc)),
+                    Err(d) => problems.push(d),
+                },
+            }
+        }
+    }
+    (out, problems)
 }
 
 /// Reads one entry and parses its front matter as `F`.

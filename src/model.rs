@@ -90,6 +90,9 @@ pub struct Exchange {
     pub draft: bool,
     pub sources: Vec<(SourceLink, LineCol)>,
     pub places: ExchangePlaces,
+    /// On a page in another language: the language this exchange's text
+    /// is in, when it has no translation (`lang` on its element).
+    pub lang: Option<String>,
 }
 
 impl Exchange {
@@ -134,6 +137,8 @@ pub struct Official {
     pub country_at: LineCol,
     pub roles: Vec<Role>,
     pub body: Arc<str>,
+    /// The language of its text when it has no translation (see `Exchange::lang`).
+    pub lang: Option<String>,
 }
 
 impl Official {
@@ -149,6 +154,8 @@ pub struct Issue {
     pub path: PathBuf,
     pub name: String,
     pub body: Arc<str>,
+    /// The language of its text when it has no translation.
+    pub lang: Option<String>,
 }
 
 /// The exchanges of one calendar year.
@@ -191,6 +198,8 @@ pub struct Site {
     pub unreadable: Vec<(Kind, String)>,
     /// Problems found while loading, kept for the report.
     pub load_diagnostics: Vec<Diagnostic>,
+    /// The words pages print in this site's language.
+    pub strings: Arc<crate::i18n::Table>,
 }
 
 impl Site {
@@ -288,6 +297,7 @@ impl Site {
             exchange_slugs,
             unreadable,
             load_diagnostics: diagnostics,
+            strings: Arc::new(crate::i18n::Table::english()),
         }
     }
 }
@@ -452,6 +462,7 @@ fn exchange(
         draft: f.draft,
         sources,
         places,
+        lang: None,
         slug: doc.slug,
         path: doc.path,
         body: doc.body,
@@ -485,6 +496,7 @@ fn official(doc: Doc<OfficialFront>) -> Official {
         country: f.country.get_ref().clone(),
         country_at: doc.place(f.country.span()),
         roles,
+        lang: None,
         slug: doc.slug,
         path: doc.path,
         body: doc.body,
@@ -494,6 +506,7 @@ fn official(doc: Doc<OfficialFront>) -> Official {
 fn issue(doc: Doc<IssueFront>) -> Issue {
     Issue {
         name: doc.front.name.get_ref().trim().to_string(),
+        lang: None,
         slug: doc.slug,
         path: doc.path,
         body: doc.body,

@@ -249,12 +249,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         None => manifest::inputs(&opts.root, opts.key(), &loaded.stamps()),
     };
     watch.lap("read and parse the content");
-    let (site, warnings) = prepare_loaded(
+    let (mut site, mut warnings) = prepare_loaded(
         loaded,
         opts.drafts,
         opts.base_url.as_deref(),
         &mut |stage| watch.lap(stage),
     )?;
+    let languages = languages(&opts.root, &mut site, &mut warnings)?;
     interrupt::check()?;
     let layers = layers(&opts.root, &site)?;
     let mut statics = statics::collect(&layers).map_err(Error::Site)?;
@@ -267,6 +268,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     watch.lap("static files, templates, routes");
 
     // What the last build into this output says is already up to date.
+    let templates_fp_all = templates_fp.clone();
     let fingerprints = Fingerprints::new(
         &site,
         assets.fingerprint() ^ style_key(opts.style),
@@ -299,6 +301,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             .help("nothing to do: builds that are killed leave their staging folders, and the next build removes them"),
         );
     }
+    let language_tera = (!languages.is_empty()).then(|| tera.clone());
+    let links = language_links(&site, &languages);
     let result = (|| -> Result<Vec<(String, u64)>> {
         for (_, file, _) in &current {
             writer.keep(file)?;
@@ -306,9 +310,12 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         let renderer = if dirty.is_empty() {
             None
         } else {
+            let mut tera = tera;
+            site.strings.register(&mut tera);
             let mut renderer =
-                Renderer::new(&site, tera, origin, opts.style).map_err(Error::one)?;
+                Renderer::new(&site, tera, origin.clone(), opts.style).map_err(Error::one)?;
             set_globals(&mut renderer, &assets);
+            renderer.set_languages(links.clone());
             watch.lap("exchange cards");
             Some(renderer)
         };
@@ -349,7 +356,27 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         if let Some(renderer) = renderer {
             drop_later(renderer.into_parts());
         }
-        data
+        let mut files = data?;
+        // The other languages, each under its own folder.
+        for lsite in &languages {
+            let Some(tera) = &language_tera else { break };
+            files.extend(write_language(
+                &writer,
+                lsite,
+                LanguageInput {
+                    tera: tera.clone(),
+                    origin: &origin,
+                    links: language_links_from(&site, &languages, &lsite.config.language),
+                    statics: &statics,
+                    assets: &assets,
+                    global: assets.fingerprint() ^ style_key(opts.style),
+                    templates: &templates_fp_all,
+                    style: opts.style,
+                },
+                |file, fp| manifest.is_current(&opts.output, file, fp),
+            )?);
+        }
+        Ok(files)
     })();
     match result {
         Ok(data_files) => {
@@ -445,6 +472,168 @@ fn renderer<'a>(
     let mut renderer = Renderer::new(site, tera, origin, style).map_err(Error::one)?;
     set_globals(&mut renderer, &assets);
     Ok((renderer, assets))
+}
+
+/// The site in each of its other languages (none in one language), with
+/// the default site given its own interface strings. Translations that
+/// cannot be read, name no original, disagree with it or are in a
+/// language site.toml does not list fail the build.
+pub fn languages(
+    root: &Path,
+    site: &mut Site,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<Site>> {
+    let mut problems = Vec::new();
+    match crate::i18n::Table::load(root, &site.config.language) {
+        Ok((table, warning)) => {
+            site.strings = std::sync::Arc::new(table);
+            warnings.extend(warning);
+        }
+        Err(p) => problems.extend(p),
+    }
+    let (translations, read) = load::read_translations(root);
+    problems.extend(read);
+    problems.extend(crate::translate::unknown_languages(site, &translations));
+    let mut out = Vec::new();
+    for language in &site.config.languages {
+        if language.tag == site.config.language {
+            problems.push(
+                Diagnostic::error(
+                    load::SITE_TOML,
+                    format!(
+                        "`{}` is the default language (`language`); [languages] lists the others",
+                        language.tag
+                    ),
+                )
+                .help("remove the [languages] table of the default language"),
+            );
+            continue;
+        }
+        match crate::i18n::Table::load(root, &language.tag) {
+            Ok((table, warning)) => {
+                warnings.extend(warning);
+                let (translated, p) =
+                    crate::translate::translate(site, language, &translations, table, root);
+                problems.extend(p);
+                out.push(translated);
+            }
+            Err(p) => problems.extend(p),
+        }
+    }
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(Error::Site(dedupe(problems)));
+    }
+    warnings.extend(problems);
+    Ok(out)
+}
+
+/// Every language of the site as seen from its default language.
+fn language_links(site: &Site, languages: &[Site]) -> Vec<crate::render::LanguageLink> {
+    language_links_from(site, languages, &site.config.language)
+}
+
+/// Every language of the site as seen from the pages of `here`.
+fn language_links_from(
+    site: &Site,
+    languages: &[Site],
+    here: &str,
+) -> Vec<crate::render::LanguageLink> {
+    if languages.is_empty() {
+        return Vec::new();
+    }
+    let default = site.config.language.as_str();
+    let up = if here == default { "" } else { "../" };
+    std::iter::once(site)
+        .chain(languages)
+        .map(|s| {
+            let tag = s.config.language.as_str();
+            crate::render::LanguageLink {
+                tag: tag.to_string(),
+                name: s.strings.text("lang.name", None, &[]),
+                from_here: if tag == here {
+                    String::new()
+                } else if tag == default {
+                    up.to_string()
+                } else {
+                    format!("{up}{tag}/")
+                },
+                base: s.config.base_url.clone(),
+            }
+        })
+        .collect()
+}
+
+/// What rendering one more language needs from the build.
+struct LanguageInput<'a> {
+    tera: tera::Tera,
+    origin: &'a templates::Origin,
+    links: Vec<crate::render::LanguageLink>,
+    statics: &'a [StaticFile],
+    assets: &'a Assets,
+    global: u64,
+    templates: &'a templates::TemplateFps,
+    style: UrlStyle,
+}
+
+/// Renders `site` (the site in another language) under its language's
+/// folder: its pages, feeds and filter index; the files already current
+/// are kept. Returns each file with its fingerprint, for the manifest.
+fn write_language(
+    writer: &Writer,
+    site: &Site,
+    input: LanguageInput,
+    is_current: impl Fn(&str, u64) -> bool + Sync,
+) -> Result<Vec<(String, u64)>> {
+    let tag = site.config.language.clone();
+    let pages = routes::all_pages(site);
+    let fingerprints = Fingerprints::new(
+        site,
+        input.global ^ crate::render::deps::hash_of(&tag),
+        input.templates.clone(),
+    );
+    let planned: Vec<(&routes::Page, String, u64)> = pages
+        .par_iter()
+        .map(|p| {
+            (
+                p,
+                format!("{tag}/{}", p.file(site)),
+                fingerprints.page(site, p),
+            )
+        })
+        .collect();
+    let (current, dirty): (Vec<_>, Vec<_>) = planned
+        .par_iter()
+        .partition(|(_, file, fp)| is_current(file, *fp));
+    for (_, file, _) in &current {
+        writer.keep(file)?;
+    }
+    if !dirty.is_empty() {
+        let mut tera = input.tera;
+        site.strings.register(&mut tera);
+        let mut renderer =
+            Renderer::new(site, tera, input.origin.clone(), input.style).map_err(Error::one)?;
+        renderer.set_global("assets", input.assets.value_under("../"));
+        renderer.set_global("data_files", exports::value_under("../"));
+        renderer.set_languages(input.links);
+        write_pages(
+            writer,
+            &renderer,
+            dirty.iter().map(|(p, file, _)| (*p, file.as_str())),
+        )?;
+    }
+    let urls = Urls::new(&site.config);
+    let leaves = Leaves::for_language(
+        site,
+        &urls,
+        &pages,
+        input.statics,
+        input.assets,
+        input.style,
+        &tag,
+    );
+    let mut files = write_leaves(writer, &leaves, &fingerprints, is_current)?;
+    files.extend(planned.into_iter().map(|(_, file, fp)| (file, fp)));
+    Ok(files)
 }
 
 /// The template and static layers of the site at `root`, with the theme

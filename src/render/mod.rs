@@ -64,6 +64,19 @@ impl Lists {
 /// issue's page names (most frequent first); the rest are counted.
 pub const COUNTED_LIMIT: usize = 30;
 
+/// Another language the site is published in, as seen from the language
+/// a renderer renders: for the `alternates` of every page.
+#[derive(Debug, Clone)]
+pub struct LanguageLink {
+    pub tag: String,
+    /// Its own name for itself ("English", "中文").
+    pub name: String,
+    /// The way from this language's root to that one's: `zh/`, `../`, ``.
+    pub from_here: String,
+    /// Its absolute root (`base_url` + `zh/`), or "" without a base URL.
+    pub base: String,
+}
+
 /// Everything needed to render any page of one build.
 pub struct Renderer<'a> {
     pub site: &'a Site,
@@ -74,6 +87,9 @@ pub struct Renderer<'a> {
     /// Extra values every page receives (e.g. hashed asset URLs).
     globals: Vec<(&'static str, Value)>,
     lists: Lists,
+    /// Every language of the site, this one included (none for a site in
+    /// one language).
+    languages: Vec<LanguageLink>,
 }
 
 /// What a [`Renderer`] owns: the templates and the values built for one site.
@@ -83,6 +99,7 @@ pub struct Parts {
     values: Values,
     style: UrlStyle,
     globals: Vec<(&'static str, Value)>,
+    languages: Vec<LanguageLink>,
 }
 
 impl Parts {
@@ -123,6 +140,7 @@ impl<'a> Renderer<'a> {
             style,
             globals: Vec::new(),
             lists: Lists::new(site),
+            languages: Vec::new(),
         })
     }
 
@@ -135,6 +153,7 @@ impl<'a> Renderer<'a> {
             values: self.values,
             style: self.style,
             globals: self.globals,
+            languages: self.languages,
         }
     }
 
@@ -148,6 +167,7 @@ impl<'a> Renderer<'a> {
             values,
             style,
             globals,
+            languages,
         } = parts;
         Renderer {
             site,
@@ -157,6 +177,7 @@ impl<'a> Renderer<'a> {
             style,
             globals,
             lists: Lists::new(site),
+            languages,
         }
     }
 
@@ -164,6 +185,12 @@ impl<'a> Renderer<'a> {
     pub fn refresh_card(&mut self, i: usize) -> Result<(), Diagnostic> {
         self.values
             .refresh_card(self.site, i, self.style, &self.tera, &self.origin)
+    }
+
+    /// The languages of the site, for every page's `alternates` and
+    /// language switcher.
+    pub fn set_languages(&mut self, languages: Vec<LanguageLink>) {
+        self.languages = languages;
     }
 
     /// Adds a value that every page's context receives.
@@ -275,11 +302,50 @@ impl<'a> Renderer<'a> {
             ("number", Value::from(page.number)),
         ]);
         page_value.extend(head::values(self.site, page));
+        page_value.insert("alternates", self.alternates(page, path, &root));
         ctx.insert_value("page", Value::from(page_value));
         for (k, v) in &self.globals {
             ctx.insert_value(*k, v.clone());
         }
         ctx
+    }
+
+    /// The page in every language of the site: `lang`, `name`, `href`
+    /// (absolute with a base URL, else relative), `current`; and the
+    /// default language's again as `x-default`. Empty in one language.
+    fn alternates(&self, page: &Page, path: &str, root: &str) -> Value {
+        if self.languages.len() < 2 || page.kind == PageKind::NotFound {
+            return Value::from(Vec::<Value>::new());
+        }
+        let url = self.style.url(path);
+        let link = |l: &LanguageLink| {
+            if l.base.is_empty() {
+                format!("{root}{}{url}", l.from_here)
+            } else {
+                format!("{}{url}", l.base)
+            }
+        };
+        let mut out: Vec<Value> = self
+            .languages
+            .iter()
+            .map(|l| {
+                map([
+                    ("lang", s(&l.tag)),
+                    ("name", s(&l.name)),
+                    ("href", s(&link(l))),
+                    ("current", Value::from(l.tag == self.site.config.language)),
+                ])
+            })
+            .collect();
+        if let Some(default) = self.languages.first() {
+            out.push(map([
+                ("lang", s("x-default")),
+                ("name", s(&default.name)),
+                ("href", s(&link(default))),
+                ("current", Value::from(false)),
+            ]));
+        }
+        Value::from(out)
     }
 
     fn body_html(&self, markdown: &str, root: &str) -> Value {
@@ -489,11 +555,11 @@ impl<'a> Renderer<'a> {
                     map([
                         ("title", s(&r.title)),
                         ("from", s(&r.from.to_string())),
-                        ("from_display", s(&values::display_date(r.from))),
+                        ("from_display", s(&site.strings.date(r.from))),
                         ("to", r.to.map_or(Value::none(), |d| s(&d.to_string()))),
                         (
                             "to_display",
-                            r.to.map_or(Value::none(), |d| s(&values::display_date(d))),
+                            r.to.map_or(Value::none(), |d| s(&site.strings.date(d))),
                         ),
                     ])
                 })

@@ -252,6 +252,7 @@ impl Values {
                     ("name", s(&issue.name)),
                     ("url", s(&style.url(&format!("issues/{}/", issue.slug)))),
                     ("count", Value::from(site.by_issue[i].len())),
+                    ("lang", issue.lang.as_deref().map_or(Value::none(), s)),
                 ])
             })
             .collect();
@@ -390,6 +391,7 @@ fn official_ref(site: &Site, o: &Official, style: UrlStyle) -> Value {
             "country_short",
             s(country.map_or(o.country.as_str(), |c| c.short.as_str())),
         ),
+        ("lang", o.lang.as_deref().map_or(Value::none(), s)),
     ])
 }
 
@@ -465,15 +467,19 @@ fn card(
         ("url", s(&style.url(&format!("exchanges/{}/", e.slug)))),
         ("title", s(&e.title)),
         ("date", s(&e.date.to_string())),
-        ("date_display", s(&display_date(e.date))),
+        ("date_display", s(&site.strings.date(e.date))),
         (
             "end_date",
             e.end_date.map_or(Value::none(), |d| s(&d.to_string())),
         ),
-        ("dates_display", s(&display_range(e.date, e.end_date))),
+        (
+            "dates_display",
+            s(&site.strings.date_range(e.date, e.end_date)),
+        ),
         ("year", Value::from(e.year())),
         ("format", s(&e.format)),
         ("location", e.location.as_deref().map_or(Value::none(), s)),
+        ("lang", e.lang.as_deref().map_or(Value::none(), s)),
         ("place", place),
         ("host", host),
         ("summary", s(&e.summary)),

@@ -1,0 +1,351 @@
+//! The site in another language: the default site's model with the text
+//! of its translations (`<slug>.<lang>.md`).
+//!
+//! Owns the rules a translation follows: it carries text only (titles,
+//! summaries, places as written, bodies, names, role titles); what it
+//! repeats of its original (dates, format, officials, issues, role dates)
+//! must agree, and a translation without an original is an error with a
+//! suggestion. An entry without a translation keeps its default-language
+//! text, marked with that language so pages can say so (`lang`). It reads
+//! no files (`load::read_translations` does) and renders nothing.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::config::Language;
+use crate::error::{Diagnostic, LineCol};
+use crate::load::{Doc, Translations};
+use crate::model::Site;
+use crate::{markdown, suggest};
+
+/// `base` in `language`, with the site's translations into it applied,
+/// and every problem they have. `strings` are the interface strings of
+/// that language; `root` tells a translation of a draft (its original
+/// exists but is not built) from one without an original.
+pub fn translate(
+    base: &Site,
+    language: &Language,
+    translations: &Translations,
+    strings: crate::i18n::Table,
+    root: &Path,
+) -> (Site, Vec<Diagnostic>) {
+    let tag = language.tag.as_str();
+    let default = base.config.language.clone();
+    let mut site = base.clone();
+    site.strings = Arc::new(strings);
+    let c = &mut site.config;
+    c.language = tag.to_string();
+    if let Some(title) = &language.title {
+        c.title = title.clone();
+    }
+    if let Some(description) = &language.description {
+        c.description = description.clone();
+    }
+    if !c.base_url.is_empty() {
+        c.base_url = format!("{}{tag}/", c.base_url);
+    }
+    for e in &mut site.exchanges {
+        e.lang = Some(default.clone());
+    }
+    for o in &mut site.officials {
+        o.lang = Some(default.clone());
+    }
+    for i in &mut site.issues {
+        i.lang = Some(default.clone());
+    }
+    let mut problems = Vec::new();
+    for (t, doc) in translations.exchanges.iter().filter(|(t, _)| t == tag) {
+        let _ = t;
+        apply_exchange(&mut site, base, doc, root, &mut problems);
+    }
+    for (_, doc) in translations.officials.iter().filter(|(t, _)| t == tag) {
+        apply_official(&mut site, base, doc, root, &mut problems);
+    }
+    for (_, doc) in translations.issues.iter().filter(|(t, _)| t == tag) {
+        let Some(&i) = base.issue_slugs.get(&doc.slug) else {
+            missing(
+                doc,
+                "issue",
+                "issues",
+                base.issue_slugs.keys(),
+                root,
+                &mut problems,
+            );
+            continue;
+        };
+        let issue = &mut site.issues[i];
+        issue.name = doc.front.name.get_ref().trim().to_string();
+        if !doc.body.trim().is_empty() {
+            issue.body = doc.body.clone();
+        }
+        issue.lang = None;
+    }
+    (site, problems)
+}
+
+/// Languages a site's translations are written in that site.toml does
+/// not list: one error per file.
+pub fn unknown_languages(site: &Site, translations: &Translations) -> Vec<Diagnostic> {
+    let known: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.tag.as_str())
+        .collect();
+    let files = translations
+        .exchanges
+        .iter()
+        .map(|(t, d)| (t, &d.path))
+        .chain(translations.officials.iter().map(|(t, d)| (t, &d.path)))
+        .chain(translations.issues.iter().map(|(t, d)| (t, &d.path)));
+    files
+        .filter(|(t, _)| !known.contains(&t.as_str()))
+        .map(|(t, path)| {
+            Diagnostic::error(
+                path,
+                format!("a translation into `{t}`, a language site.toml does not list"),
+            )
+            .help(format!(
+                "add [languages.{t}] to content/site.toml (with its title), or rename the file; {}",
+                suggest::hint(t, "languages", &known)
+            ))
+        })
+        .collect()
+}
+
+/// A translation whose original is missing (unless it is a draft).
+fn missing<'a, F>(
+    doc: &Doc<F>,
+    what: &str,
+    dir: &str,
+    slugs: impl Iterator<Item = &'a String>,
+    root: &Path,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let original = Path::new("content")
+        .join(dir)
+        .join(format!("{}.md", doc.slug));
+    if root.join(&original).is_file() {
+        // A draft, left out of this build: so is its translation.
+        return;
+    }
+    let slugs: Vec<&str> = slugs.map(String::as_str).collect();
+    problems.push(
+        Diagnostic::error(
+            &doc.path,
+            format!(
+                "a translation of the {what} `{}`, which does not exist",
+                doc.slug
+            ),
+        )
+        .help(format!(
+            "a translation sits beside its original, {}; {}",
+            original.display(),
+            suggest::hint(&doc.slug, &format!("{what}s"), &slugs)
+        )),
+    );
+}
+
+/// `field` of the translation at `at` says `theirs`, the original `ours`.
+fn disagree(
+    doc_path: &Path,
+    original: &Path,
+    field: &str,
+    at: LineCol,
+    theirs: &str,
+    ours: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        doc_path,
+        format!(
+            "`{field}` is {theirs} here but {ours} in the original, {}",
+            original.display()
+        ),
+    )
+    .at(Some(at))
+    .help(format!(
+        "a translation takes `{field}` from its original: remove it here, or make the two agree"
+    ))
+}
+
+fn apply_exchange(
+    site: &mut Site,
+    base: &Site,
+    doc: &Doc<crate::load::ExchangeTrFront>,
+    root: &Path,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let Some(&i) = base.exchange_slugs.get(&doc.slug) else {
+        missing(
+            doc,
+            "exchange",
+            "exchanges",
+            base.exchange_slugs.keys(),
+            root,
+            problems,
+        );
+        return;
+    };
+    let f = &doc.front;
+    let original = &base.exchanges[i];
+    let at = |span: std::ops::Range<usize>| doc.place(span);
+    let mut agree = |field: &str, span, theirs: String, ours: String| {
+        if theirs != ours {
+            problems.push(disagree(
+                &doc.path,
+                &original.path,
+                field,
+                at(span),
+                &theirs,
+                &ours,
+            ));
+        }
+    };
+    if let Some(d) = &f.date {
+        agree(
+            "date",
+            d.span(),
+            d.get_ref().0.to_string(),
+            original.date.to_string(),
+        );
+    }
+    if let Some(d) = &f.end_date {
+        let ours = original
+            .end_date
+            .map_or("none".to_string(), |d| d.to_string());
+        agree("end_date", d.span(), d.get_ref().0.to_string(), ours);
+    }
+    if let Some(fmt) = &f.format {
+        agree(
+            "format",
+            fmt.span(),
+            fmt.get_ref().clone(),
+            original.format.clone(),
+        );
+    }
+    if let Some(list) = &f.officials {
+        let ours: Vec<&str> = original
+            .participants
+            .iter()
+            .map(|p| p.official.slug.as_str())
+            .collect();
+        agree(
+            "officials",
+            list.span(),
+            list.get_ref().join(", "),
+            ours.join(", "),
+        );
+    }
+    if let Some(list) = &f.issues {
+        let ours: Vec<&str> = original.issues.iter().map(|r| r.slug.as_str()).collect();
+        agree(
+            "issues",
+            list.span(),
+            list.get_ref().join(", "),
+            ours.join(", "),
+        );
+    }
+    let e = &mut site.exchanges[i];
+    e.title = f.title.get_ref().trim().to_string();
+    let body = !doc.body.trim().is_empty();
+    if body {
+        e.body = doc.body.clone();
+    }
+    match &f.summary {
+        Some(s) if !s.trim().is_empty() => e.summary = s.trim().to_string(),
+        _ if body => e.summary = markdown::first_paragraph_text(&doc.body),
+        _ => {}
+    }
+    if let Some(location) = f
+        .location
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        e.location = Some(location.to_string());
+    }
+    e.lang = None;
+}
+
+fn apply_official(
+    site: &mut Site,
+    base: &Site,
+    doc: &Doc<crate::load::OfficialTrFront>,
+    root: &Path,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let Some(&i) = base.official_slugs.get(&doc.slug) else {
+        missing(
+            doc,
+            "official",
+            "officials",
+            base.official_slugs.keys(),
+            root,
+            problems,
+        );
+        return;
+    };
+    let f = &doc.front;
+    let original = &base.officials[i];
+    if let Some(country) = &f.country {
+        if country.get_ref() != &original.country {
+            problems.push(disagree(
+                &doc.path,
+                &original.path,
+                "country",
+                doc.place(country.span()),
+                country.get_ref(),
+                &original.country,
+            ));
+        }
+    }
+    if !f.roles.is_empty() && f.roles.len() != original.roles.len() {
+        problems.push(
+            Diagnostic::error(
+                &doc.path,
+                format!(
+                    "{} roles here but {} in the original, {}",
+                    f.roles.len(),
+                    original.roles.len(),
+                    original.path.display()
+                ),
+            )
+            .at(Some(doc.place(f.roles[0].span())))
+            .help("translate every role, in the original's order (oldest first), or none"),
+        );
+    }
+    let o = &mut site.officials[i];
+    o.name = f.name.get_ref().trim().to_string();
+    o.sort_key = f
+        .sort_as
+        .as_deref()
+        .unwrap_or(o.name.as_str())
+        .trim()
+        .to_lowercase();
+    if f.roles.len() == original.roles.len() {
+        for (role, tr) in o.roles.iter_mut().zip(&f.roles) {
+            let tr = tr.get_ref();
+            for (field, date, ours) in
+                [("from", &tr.from, Some(role.from)), ("to", &tr.to, role.to)]
+            {
+                if let Some(d) = date {
+                    if Some(d.get_ref().0) != ours {
+                        problems.push(disagree(
+                            &doc.path,
+                            &original.path,
+                            field,
+                            doc.place(d.span()),
+                            &d.get_ref().0.to_string(),
+                            &ours.map_or("none".to_string(), |d| d.to_string()),
+                        ));
+                    }
+                }
+            }
+            role.title = tr.title.trim().to_string();
+        }
+    }
+    if !doc.body.trim().is_empty() {
+        o.body = doc.body.clone();
+    }
+    o.lang = None;
+}
