@@ -195,6 +195,10 @@ struct JsonExchange<'a> {
     host: Option<&'a str>,
     summary: &'a str,
     url: String,
+    /// The exchange in the site's other languages: title, summary and
+    /// location there (only those translated).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    translations: std::collections::BTreeMap<&'a str, &'a crate::model::TranslatedText>,
     officials: Vec<JsonOfficial<'a>>,
     issues: Vec<JsonRef<'a>>,
     sources: Vec<JsonSource<'a>>,
@@ -267,6 +271,11 @@ fn json_exchange<'a>(site: &'a Site, urls: &Urls, i: usize) -> JsonExchange<'a> 
         host: e.host.as_ref().map(|h| h.key.as_str()),
         summary: &e.summary,
         url: exchange_url(site, urls, i),
+        translations: site
+            .translated
+            .iter()
+            .filter_map(|(tag, texts)| Some((tag.as_str(), texts.get(i)?.as_ref()?)))
+            .collect(),
         officials: taking_part(site, e)
             .into_iter()
             .map(|t| JsonOfficial {

@@ -165,7 +165,7 @@ impl<'a> Leaves<'a> {
                 fps.of_exchanges(every(), cards)
             }
             Leaf::Robots => fps.of_exchanges(std::iter::empty(), cards),
-            Leaf::Export(n) => fps.of_exchanges(every(), exports::FILES[n].reads),
+            Leaf::Export(n) => fps.of_exchanges(every(), exports::FILES[n].reads) ^ fps.translated,
             // The name carries a hash of the bytes.
             Leaf::Asset(n) => hash_of(&self.assets.files()[n].0),
         }

@@ -30,7 +30,7 @@ const HEADER: &str = "detente-manifest 3";
 
 /// The folders of a site whose files a build reads (its theme is one of
 /// `themes/`).
-const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
+const SOURCE_DIRS: [&str; 5] = ["content", "templates", "static", "themes", "i18n"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {

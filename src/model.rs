@@ -200,6 +200,19 @@ pub struct Site {
     pub load_diagnostics: Vec<Diagnostic>,
     /// The words pages print in this site's language.
     pub strings: Arc<crate::i18n::Table>,
+    /// The text of each exchange in the site's other languages, for the
+    /// data files: (language, per exchange its title, summary and
+    /// location there, none when it has no translation).
+    pub translated: Vec<(String, Vec<Option<TranslatedText>>)>,
+}
+
+/// An exchange's text in another language.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct TranslatedText {
+    pub title: String,
+    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 impl Site {
@@ -298,6 +311,7 @@ impl Site {
             unreadable,
             load_diagnostics: diagnostics,
             strings: Arc::new(crate::i18n::Table::english()),
+            translated: Vec::new(),
         }
     }
 }

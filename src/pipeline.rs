@@ -173,16 +173,23 @@ fn prepare_loaded(
 /// Checks a site as `build` would, rendering every page but writing nothing.
 pub fn check(root: &Path, drafts: bool) -> Result<Report> {
     let start = Instant::now();
-    let (site, warnings) = prepare(root, drafts, None)?;
+    let (mut site, mut warnings) = prepare(root, drafts, None)?;
+    let languages = languages(root, &mut site, &mut warnings)?;
     let layers = layers(root, &site)?;
     let mut statics = statics::collect(&layers).map_err(Error::Site)?;
     statics::add_countries_css(&mut statics, &site.config, &site.officials);
-    let (renderer, _) = renderer(&site, &layers, &statics, UrlStyle::Pretty)?;
     let pages = routes::all_pages(&site);
-    let errors: Vec<Diagnostic> = pages
-        .par_iter()
-        .filter_map(|p| renderer.render(p).err())
-        .collect();
+    let mut errors = Vec::new();
+    // Every page of every language is rendered, and thrown away.
+    for s in std::iter::once(&site).chain(&languages) {
+        let (renderer, _) = renderer(s, &layers, &statics, UrlStyle::Pretty)?;
+        errors.extend(
+            routes::all_pages(s)
+                .par_iter()
+                .filter_map(|p| renderer.render(p).err())
+                .collect::<Vec<_>>(),
+        );
+    }
     if !errors.is_empty() {
         return Err(Error::Site(dedupe(errors)));
     }
@@ -467,7 +474,8 @@ fn renderer<'a>(
     statics: &[StaticFile],
     style: UrlStyle,
 ) -> Result<(Renderer<'a>, Assets)> {
-    let (tera, origin) = templates::load(layers).map_err(Error::Site)?;
+    let (mut tera, origin) = templates::load(layers).map_err(Error::Site)?;
+    site.strings.register(&mut tera);
     let assets = Assets::build(statics)?;
     let mut renderer = Renderer::new(site, tera, origin, style).map_err(Error::one)?;
     set_globals(&mut renderer, &assets);
@@ -524,16 +532,33 @@ pub fn languages(
         return Err(Error::Site(dedupe(problems)));
     }
     warnings.extend(problems);
+    site.translated = out
+        .iter()
+        .map(|l| {
+            let texts = l
+                .exchanges
+                .iter()
+                .map(|e| {
+                    e.lang.is_none().then(|| crate::model::TranslatedText {
+                        title: e.title.clone(),
+                        summary: e.summary.clone(),
+                        location: e.location.clone(),
+                    })
+                })
+                .collect();
+            (l.config.language.clone(), texts)
+        })
+        .collect();
     Ok(out)
 }
 
 /// Every language of the site as seen from its default language.
-fn language_links(site: &Site, languages: &[Site]) -> Vec<crate::render::LanguageLink> {
+pub fn language_links(site: &Site, languages: &[Site]) -> Vec<crate::render::LanguageLink> {
     language_links_from(site, languages, &site.config.language)
 }
 
 /// Every language of the site as seen from the pages of `here`.
-fn language_links_from(
+pub fn language_links_from(
     site: &Site,
     languages: &[Site],
     here: &str,
@@ -564,21 +589,21 @@ fn language_links_from(
 }
 
 /// What rendering one more language needs from the build.
-struct LanguageInput<'a> {
-    tera: tera::Tera,
-    origin: &'a templates::Origin,
-    links: Vec<crate::render::LanguageLink>,
-    statics: &'a [StaticFile],
-    assets: &'a Assets,
-    global: u64,
-    templates: &'a templates::TemplateFps,
-    style: UrlStyle,
+pub struct LanguageInput<'a> {
+    pub tera: tera::Tera,
+    pub origin: &'a templates::Origin,
+    pub links: Vec<crate::render::LanguageLink>,
+    pub statics: &'a [StaticFile],
+    pub assets: &'a Assets,
+    pub global: u64,
+    pub templates: &'a templates::TemplateFps,
+    pub style: UrlStyle,
 }
 
 /// Renders `site` (the site in another language) under its language's
 /// folder: its pages, feeds and filter index; the files already current
 /// are kept. Returns each file with its fingerprint, for the manifest.
-fn write_language(
+pub fn write_language(
     writer: &Writer,
     site: &Site,
     input: LanguageInput,

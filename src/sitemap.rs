@@ -40,6 +40,29 @@ pub const LIMITS: Limits = Limits {
 
 const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 const URLSET_OPEN: &str = "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+/// The opening of a `<urlset>` whose entries list their translations.
+const URLSET_OPEN_LANGUAGES: &str = "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+
+fn urlset_open(site: &Site) -> &'static str {
+    if site.config.languages.is_empty() {
+        URLSET_OPEN
+    } else {
+        URLSET_OPEN_LANGUAGES
+    }
+}
+
+/// The languages of the site, default first, each with the folder its
+/// pages are under ("" for the default).
+fn languages(site: &Site) -> Vec<(&str, String)> {
+    std::iter::once((site.config.language.as_str(), String::new()))
+        .chain(
+            site.config
+                .languages
+                .iter()
+                .map(|l| (l.tag.as_str(), format!("{}/", l.tag))),
+        )
+        .collect()
+}
 const URLSET_CLOSE: &str = "</urlset>\n";
 
 /// The file of the `n`th (0-based) part of a split sitemap: `sitemap-1.xml`, …
@@ -83,7 +106,11 @@ impl Plan {
         // `officials/<slug>/page/<n>/`, each byte percent-encoded at worst.
         let longest_path = 3 * (longest_slug + 32);
         let bound = ENTRY_BYTES + escape(&urls.absolute("")).len() + longest_path;
-        let frame = HEAD.len() + URLSET_OPEN.len() + URLSET_CLOSE.len();
+        let frame = HEAD.len() + urlset_open(site).len() + URLSET_CLOSE.len();
+        // Each page is listed once per language, with a link to each.
+        let langs = languages(site).len();
+        let listed = listed * langs;
+        let bound = bound * langs * (langs + 2);
         if listed <= limits.urls && frame + listed.saturating_mul(bound) <= limits.bytes {
             return Plan {
                 parts: std::iter::once(0..pages.len()).collect(),
@@ -98,11 +125,11 @@ impl Plan {
             }
             one.clear();
             entry(&mut one, site, urls, page);
-            if count > 0 && (count == limits.urls || bytes + one.len() > limits.bytes) {
+            if count > 0 && (count + langs > limits.urls || bytes + one.len() > limits.bytes) {
                 parts.push(start..i);
                 (start, count, bytes) = (i, 0, frame);
             }
-            count += 1;
+            count += langs;
             bytes += one.len();
         }
         parts.push(start..pages.len());
@@ -138,23 +165,42 @@ impl Plan {
 const ENTRY_BYTES: usize =
     "  <url>\n    <loc></loc>\n    <lastmod>+99999-12-31</lastmod>\n  </url>\n".len();
 
+/// The `<url>` entries of `page`: one, or one per language, each naming
+/// the page in every language (`xhtml:link`, and `x-default`).
 fn entry(x: &mut String, site: &Site, urls: &Urls, page: &Page) {
-    x.push_str("  <url>\n");
-    x.push_str(&format!(
-        "    <loc>{}</loc>\n",
-        escape(&urls.absolute(&page.path(site)))
-    ));
-    if let Some(d) = lastmod(site, page) {
-        x.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+    let path = page.path(site);
+    let langs = languages(site);
+    let lastmod = lastmod(site, page);
+    let links: Vec<(&str, String)> = langs
+        .iter()
+        .map(|(tag, folder)| (*tag, escape(&urls.absolute(&format!("{folder}{path}")))))
+        .collect();
+    for (_, loc) in &links {
+        x.push_str("  <url>\n");
+        x.push_str(&format!("    <loc>{loc}</loc>\n"));
+        if let Some(d) = lastmod {
+            x.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+        }
+        if links.len() > 1 {
+            for (tag, href) in &links {
+                x.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{tag}\" href=\"{href}\"/>\n"
+                ));
+            }
+            x.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                links[0].1
+            ));
+        }
+        x.push_str("  </url>\n");
     }
-    x.push_str("  </url>\n");
 }
 
 /// A `<urlset>` of `pages` (but the 404 page).
 fn urlset(site: &Site, urls: &Urls, pages: &[Page]) -> String {
     let mut x = String::with_capacity(256 + pages.len() * 128);
     x.push_str(HEAD);
-    x.push_str(URLSET_OPEN);
+    x.push_str(urlset_open(site));
     for page in pages.iter().filter(|p| p.kind != PageKind::NotFound) {
         entry(&mut x, site, urls, page);
     }

@@ -34,6 +34,8 @@ pub struct Fingerprints {
     issues: Vec<u64>,
     /// The place index: countries, cities, their exchanges and marks.
     places: u64,
+    /// The exchanges' text in the other languages (the data files carry it).
+    pub translated: u64,
 }
 
 /// A fingerprint of one value.
@@ -46,6 +48,7 @@ pub fn hash_of(value: impl Hash) -> u64 {
 /// Everything an exchange's card shows.
 fn card_fp(e: &Exchange) -> u64 {
     let mut h = FxHasher::default();
+    e.lang.hash(&mut h);
     (
         &e.slug,
         &e.title,
@@ -106,6 +109,10 @@ impl Fingerprints {
             c.csv.bom,
         )
             .hash(&mut h);
+        // Every page links its translations; the sitemap lists them.
+        for l in &c.languages {
+            (&l.tag, &l.title, &l.description).hash(&mut h);
+        }
         for k in &c.countries {
             (&k.key, &k.name, &k.short).hash(&mut h);
         }
@@ -159,6 +166,7 @@ impl Fingerprints {
             officials: site.officials.iter().map(|o| hash_of(&*o.body)).collect(),
             issues: site.issues.iter().map(|i| hash_of(&*i.body)).collect(),
             places: p.finish(),
+            translated: hash_of(&site.translated),
         }
     }
 

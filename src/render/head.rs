@@ -59,6 +59,12 @@ pub fn values(site: &Site, page: &Page) -> Vec<(&'static str, Value)> {
 /// The page's own name, without the site's title.
 fn short_title(site: &Site, page: &Page) -> String {
     let i = page.index;
+    let t = |key: &str, args: &[(&str, String)]| site.strings.text(key, None, args);
+    let country = |k: &str| {
+        site.config
+            .country(k)
+            .map_or(k.to_string(), |c| c.name.clone())
+    };
     match page.kind {
         PageKind::Exchange => site.exchanges[i].title.clone(),
         PageKind::Official => site.officials[i].name.clone(),
@@ -66,28 +72,34 @@ fn short_title(site: &Site, page: &Page) -> String {
         PageKind::Place => site.place_lists[i]
             .name(&site.places, &site.config)
             .to_string(),
-        PageKind::Places => "Places".to_string(),
-        PageKind::Matrix => "Who met whom".to_string(),
+        PageKind::Places => t("places.title", &[]),
+        PageKind::Matrix => t("matrix.title", &[]),
         PageKind::MatrixPair => {
             let p = &site.country_pairs[i];
-            let name = |k: &str| {
-                site.config
-                    .country(k)
-                    .map_or(k.to_string(), |c| c.name.clone())
-            };
-            format!("Who met whom: {} and {}", name(&p.a), name(&p.b))
+            format!(
+                "{}: {}",
+                t("matrix.title", &[]),
+                t(
+                    "matrix.pair_title",
+                    &[("a", country(&p.a)), ("b", country(&p.b))]
+                )
+            )
         }
-        PageKind::Year => format!("Exchanges in {}", site.years[i].year),
-        PageKind::Officials => "Officials".to_string(),
-        PageKind::Issues => "Issues".to_string(),
-        PageKind::NotFound => "Page not found".to_string(),
-        _ => site.config.title.clone(),
+        PageKind::Year => t("year.heading", &[("year", site.years[i].year.to_string())]),
+        PageKind::Officials => t("officials.title", &[]),
+        PageKind::Issues => t("issues.title", &[]),
+        PageKind::NotFound => t("notfound.title", &[]),
+        PageKind::Home => site.config.title.clone(),
     }
 }
 
 /// One sentence about the page, as the default templates word it.
 fn description(site: &Site, page: &Page) -> String {
     let i = page.index;
+    let t = |key: &str, n: usize, args: &[(&str, String)]| {
+        site.strings
+            .text(key, Some(i64::try_from(n).unwrap_or(i64::MAX)), args)
+    };
     let text = match page.kind {
         PageKind::Exchange => site.exchanges[i].summary.clone(),
         PageKind::Official => {
@@ -96,38 +108,36 @@ fn description(site: &Site, page: &Page) -> String {
                 .config
                 .country(&o.country)
                 .map_or(o.country.as_str(), |c| c.name.as_str());
-            format!(
-                "{} ({country}): {} high-level exchanges.",
-                o.name,
-                site.by_official[i].len()
+            t(
+                "official.description",
+                site.by_official[i].len(),
+                &[("name", o.name.clone()), ("country", country.to_string())],
             )
         }
-        PageKind::Issue => format!(
-            "{}: {} high-level exchanges touched this issue.",
-            site.issues[i].name,
-            site.by_issue[i].len()
+        PageKind::Issue => t(
+            "issue.description",
+            site.by_issue[i].len(),
+            &[("name", site.issues[i].name.clone())],
         ),
-        PageKind::Year => format!(
-            "{} high-level exchanges in {}.",
+        PageKind::Year => t(
+            "year.description",
             site.years[i].exchanges.len(),
-            site.years[i].year
+            &[("year", site.years[i].year.to_string())],
         ),
-        PageKind::Officials => format!(
-            "The {} officials in the timeline, by country.",
-            site.officials.len()
-        ),
-        PageKind::Issues => format!("The {} policy issues in the timeline.", site.issues.len()),
+        PageKind::Officials => t("officials.description", site.officials.len(), &[]),
+        PageKind::Issues => t("issues.description", site.issues.len(), &[]),
         PageKind::Place => {
             let list = site.place_lists[i];
-            format!(
-                "{} high-level exchanges held in {}.",
+            t(
+                "place.description",
                 list.exchanges(&site.places).len(),
-                list.name(&site.places, &site.config)
+                &[("name", list.name(&site.places, &site.config).to_string())],
             )
         }
-        PageKind::Places => format!(
-            "Where the high-level exchanges were held: {} countries.",
-            site.places.len()
+        PageKind::Places => t(
+            "places.description",
+            site.places.iter().map(|c| c.exchanges.len()).sum(),
+            &[],
         ),
         _ => String::new(),
     };

@@ -70,6 +70,9 @@ pub struct Session {
     data_pending: bool,
     /// The warnings of the last good rebuild.
     warnings: Vec<Diagnostic>,
+    /// The site is published in more than one language: an edit is then
+    /// always rebuilt whole (the translations show it too).
+    has_languages: bool,
 }
 
 /// What changed since the last good rebuild.
@@ -133,6 +136,7 @@ impl Session {
             leaves: HashMap::new(),
             data_pending: false,
             warnings: Vec::new(),
+            has_languages: false,
         };
         s.reread_all_entries();
         s
@@ -180,6 +184,12 @@ impl Session {
                 changed_statics.insert(inner.to_string());
             } else if rel_str == "static" {
                 changed_statics.insert(String::new());
+            } else if entry_of(&rel_str)
+                .is_some_and(|(_, slug)| load::translation_of(&slug).is_some())
+                || rel_str.starts_with("i18n/")
+            {
+                // A translation or interface strings: read again in the
+                // whole rebuild.
             } else if let Some((kind, slug)) = entry_of(&rel_str) {
                 let existed = self.reread(kind, &slug, rel);
                 if kind == Kind::Exchange && existed {
@@ -275,6 +285,9 @@ impl Session {
     /// none of them moved in the timeline or changed who or what it is
     /// about. `None`: a whole rebuild is needed.
     fn in_place(&mut self) -> Option<Result<(usize, crate::output::Stats)>> {
+        if self.has_languages {
+            return None;
+        }
         if self.pending.whole || self.pending.edited.is_empty() {
             return None;
         }
@@ -338,7 +351,8 @@ impl Session {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(diagnostics));
         }
-        let warnings = diagnostics;
+        let mut warnings = diagnostics;
+        let languages = pipeline::languages(&self.root, &mut site, &mut warnings)?;
         let layers = pipeline::layers(&self.root, &site)?;
         let (tera, origin, templates_fp) = self
             .templates
@@ -349,10 +363,14 @@ impl Session {
         statics::add_countries_css(&mut statics, &site.config, &site.officials);
         let assets = Assets::build(&statics)?;
         // Pages link hashed asset names: a changed asset changes every page.
-        let fingerprints = Fingerprints::new(&site, assets.fingerprint(), templates_fp);
+        let language_tera = (!languages.is_empty()).then(|| tera.clone());
+        let mut tera = tera;
+        site.strings.register(&mut tera);
+        let global = assets.fingerprint();
+        let fingerprints = Fingerprints::new(&site, global, templates_fp.clone());
         // Cards the last good build made from the same inputs are reused.
         let last = self.last.as_ref();
-        let mut renderer = Renderer::reusing(&site, tera, origin, UrlStyle::Pretty, |i| {
+        let mut renderer = Renderer::reusing(&site, tera, origin.clone(), UrlStyle::Pretty, |i| {
             let last = last?;
             let &j = last.site.exchange_slugs.get(&site.exchanges[i].slug)?;
             let same = last.fingerprints.card(j) == fingerprints.card(i);
@@ -360,6 +378,7 @@ impl Session {
         })
         .map_err(Error::one)?;
         pipeline::set_globals(&mut renderer, &assets);
+        renderer.set_languages(pipeline::language_links(&site, &languages));
         let pages = routes::all_pages(&site);
         let files: Vec<String> = pages.par_iter().map(|p| p.file(&site)).collect();
         let fps: Vec<u64> = pages
@@ -375,7 +394,37 @@ impl Session {
             writer.abort();
             return Err(e);
         }
-        let new_files: BTreeSet<&str> = files.iter().map(String::as_str).collect();
+        // The other languages: pages, feeds and filter index whose
+        // fingerprints changed.
+        let mut language_files: Vec<(String, u64)> = Vec::new();
+        for lsite in &languages {
+            let Some(tera) = &language_tera else { break };
+            let input = pipeline::LanguageInput {
+                tera: tera.clone(),
+                origin: &origin,
+                links: pipeline::language_links_from(&site, &languages, &lsite.config.language),
+                statics: &statics,
+                assets: &assets,
+                global,
+                templates: &templates_fp,
+                style: UrlStyle::Pretty,
+            };
+            let known = &self.pages;
+            match pipeline::write_language(&writer, lsite, input, |file, fp| {
+                known.get(file) == Some(&fp)
+            }) {
+                Ok(files) => language_files.extend(files),
+                Err(e) => {
+                    writer.abort();
+                    return Err(e);
+                }
+            }
+        }
+        let new_files: BTreeSet<&str> = files
+            .iter()
+            .chain(language_files.iter().map(|(f, _)| f))
+            .map(String::as_str)
+            .collect();
         for old in self
             .pages
             .keys()
@@ -400,7 +449,13 @@ impl Session {
             writer.remove(old);
         }
         let stats = commit(writer, &self.output)?;
-        self.pages = files.iter().cloned().zip(fps).collect();
+        self.pages = files
+            .iter()
+            .cloned()
+            .zip(fps)
+            .chain(language_files)
+            .collect();
+        self.has_languages = !languages.is_empty();
         self.statics = static_paths;
         let parts = Some(renderer.into_parts());
         self.warnings = warnings;

@@ -22,7 +22,7 @@ pub const QUIET: Duration = Duration::from_millis(20);
 pub const MAX_HOLD: Duration = Duration::from_millis(250);
 
 /// The folders of a site that are watched, each recursively.
-const SOURCES: [&str; 4] = ["content", "templates", "static", "themes"];
+const SOURCES: [&str; 5] = ["content", "templates", "static", "themes", "i18n"];
 
 /// Watches `content/`, `templates/`, `static/` and `themes/` under a site
 /// root, including those created after it started (a first override).

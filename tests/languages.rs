@@ -1,0 +1,255 @@
+//! A site in two languages: every page in both, linked both ways; feeds,
+//! filter index and sitemap per language; untranslated entries marked;
+//! translations that disagree with their originals refused.
+
+mod common;
+
+use std::path::Path;
+
+use common::{build, detente, minimal_site, snapshot, stderr, write_files};
+
+fn bilingual(root: &Path) {
+    minimal_site(root);
+    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    write_files(
+        root,
+        &[
+            (
+                "content/site.toml",
+                &format!(
+                    "{toml}\n[languages.zh]\ntitle = \"测试时间线\"\ndescription = \"双语测试。\"\n"
+                ),
+            ),
+            (
+                "content/exchanges/2023-06-18-blinken-qin-beijing.zh.md",
+                "+++\ntitle = \"布林肯与秦刚在北京会晤\"\nlocation = \"中国北京\"\n+++\n他们谈了几个小时。\n",
+            ),
+            (
+                "content/officials/qin-gang.zh.md",
+                "+++\nname = \"秦刚\"\n[[roles]]\ntitle = \"驻美国大使\"\n[[roles]]\ntitle = \"外交部长\"\n+++\n简历。\n",
+            ),
+            (
+                "content/issues/taiwan.zh.md",
+                "+++\nname = \"台湾\"\n+++\n关于台湾。\n",
+            ),
+        ],
+    );
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// `(hreflang, href)` of a page's `<link rel="alternate" hreflang>`.
+fn alternates(html: &str) -> Vec<(String, String)> {
+    html.split("<link rel=\"alternate\" hreflang=\"")
+        .skip(1)
+        .map(|part| {
+            let lang = &part[..part.find('"').expect("quote")];
+            let href = part.split("href=\"").nth(1).expect("href");
+            (
+                lang.to_string(),
+                href[..href.find('"').expect("quote")].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_page_exists_in_both_languages_and_links_the_other() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    bilingual(&root);
+    build(&root, &out, &[]);
+    let files = snapshot(&out);
+    let pages: Vec<&String> = files
+        .keys()
+        .filter(|k| k.ends_with("index.html") && !k.starts_with("zh/"))
+        .collect();
+    assert!(pages.len() > 10);
+    for page in pages {
+        let zh = format!("zh/{page}");
+        assert!(files.contains_key(&zh), "{zh} is missing");
+        let path = page.trim_end_matches("index.html");
+        let want = [
+            ("en".to_string(), format!("https://example.org/{path}")),
+            ("zh".to_string(), format!("https://example.org/zh/{path}")),
+            (
+                "x-default".to_string(),
+                format!("https://example.org/{path}"),
+            ),
+        ];
+        for file in [page.as_str(), zh.as_str()] {
+            let html = String::from_utf8_lossy(&files[file]).into_owned();
+            assert_eq!(alternates(&html), want, "{file}");
+        }
+        let zh_html = String::from_utf8_lossy(&files[&zh]).into_owned();
+        assert!(
+            zh_html.starts_with("<!DOCTYPE html>\n<html lang=\"zh\">"),
+            "{zh}"
+        );
+        // The switcher links the same page in the other language.
+        assert!(zh_html.contains("<nav class=\"languages\""), "{zh}");
+        assert!(
+            zh_html.contains("hreflang=\"en\" lang=\"en\">English</a>"),
+            "{zh}"
+        );
+    }
+    // Translated text, the interface in Chinese, Chinese dates.
+    let page = read(
+        &out,
+        "zh/exchanges/2023-06-18-blinken-qin-beijing/index.html",
+    );
+    assert!(page.contains("<h1>布林肯与秦刚在北京会晤</h1>"));
+    assert!(page.contains("<time datetime=\"2023-06-18\">2023年6月18日</time>"));
+    assert!(
+        page.contains(">参与者</h2>"),
+        "interface strings in Chinese"
+    );
+    assert!(page.contains(">秦刚</a>"), "the official's translated name");
+    assert!(page.contains("外交部长"), "the translated role");
+    assert!(page.contains("<title>布林肯与秦刚在北京会晤 · 测试时间线</title>"));
+    // An exchange without a translation falls back to English, marked.
+    let call = read(&out, "zh/exchanges/2022-09-23-blinken-qin-call/index.html");
+    assert!(
+        call.contains("<article class=\"exchange\" lang=\"en\">"),
+        "marked as English"
+    );
+    assert!(call.contains("<h1>A call</h1>"));
+    let home = read(&out, "zh/index.html");
+    assert!(home.contains("<li class=\"card format-phone\" lang=\"en\">"));
+    assert!(
+        !home.contains("<li class=\"card format-in-person\" lang="),
+        "the translated card is Chinese"
+    );
+    // The English site is as before.
+    let en = read(&out, "exchanges/2023-06-18-blinken-qin-beijing/index.html");
+    assert!(en.contains("<h1>Blinken and Qin meet in Beijing</h1>"));
+    assert!(en.contains("<html lang=\"en\">"));
+    // Shared files come from the root.
+    assert!(
+        home.contains("href=\"./../style."),
+        "one stylesheet for both languages"
+    );
+    // Feeds and filter index per language; data files once, with the translations.
+    assert!(read(&out, "zh/feed.xml").contains("布林肯与秦刚在北京会晤"));
+    assert!(
+        read(&out, "zh/officials/qin-gang/feed.xml").contains("<title>秦刚 · 测试时间线</title>")
+    );
+    assert!(read(&out, "zh/search-index.js").contains("布林肯与秦刚在北京会晤"));
+    assert!(!out.join("zh/exchanges.json").exists() && !out.join("zh/sitemap.xml").exists());
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out, "exchanges.json")).expect("json");
+    let first = json["exchanges"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|e| e["slug"] == "2023-06-18-blinken-qin-beijing")
+        .expect("the exchange");
+    assert_eq!(
+        first["translations"]["zh"]["title"],
+        "布林肯与秦刚在北京会晤"
+    );
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(
+        sitemap.contains(
+            "<loc>https://example.org/zh/exchanges/2023-06-18-blinken-qin-beijing/</loc>"
+        )
+    );
+    assert!(sitemap.contains(
+        "<xhtml:link rel=\"alternate\" hreflang=\"zh\" href=\"https://example.org/zh/issues/taiwan/\"/>"
+    ));
+    // Every link of both languages resolves.
+    let o = detente(&[
+        "check",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn translations_that_disagree_or_have_no_original_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    bilingual(&root);
+    write_files(
+        &root,
+        &[
+            (
+                "content/exchanges/2023-06-18-blinken-qin-beijing.zh.md",
+                "+++\ntitle = \"布林肯与秦刚在北京会晤\"\ndate = 2023-06-19\n+++\n正文。\n",
+            ),
+            (
+                "content/issues/tradee.zh.md",
+                "+++\nname = \"贸易\"\n+++\n贸易。\n",
+            ),
+            (
+                "content/issues/climate.fr.md",
+                "+++\nname = \"Climat\"\n+++\nx\n",
+            ),
+        ],
+    );
+    let o = detente(&["check", "--root", root.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let said = stderr(&o);
+    assert!(
+        said.contains("`date` is 2023-06-19 here but 2023-06-18 in the original, content/exchanges/2023-06-18-blinken-qin-beijing.md"),
+        "{said}"
+    );
+    assert!(
+        said.contains("content/exchanges/2023-06-18-blinken-qin-beijing.zh.md:3:"),
+        "{said}"
+    );
+    assert!(
+        said.contains("a translation of the issue `tradee`, which does not exist"),
+        "{said}"
+    );
+    assert!(said.contains("did you mean `trade`?"), "{said}");
+    assert!(
+        said.contains("a translation into `fr`, a language site.toml does not list"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_language_without_built_in_strings_falls_back_to_english_and_warns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    minimal_site(&root);
+    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    write_files(
+        &root,
+        &[
+            (
+                "content/site.toml",
+                &format!("{toml}\n[languages.de]\ntitle = \"Zeitleiste\"\n"),
+            ),
+            ("i18n/de.toml", "[nav]\ntimeline = \"Zeitleiste\"\n"),
+        ],
+    );
+    let o = build(&root, &out, &[]);
+    let said = stderr(&o);
+    assert!(
+        said.contains("have no `de` translation and are shown in English"),
+        "{said}"
+    );
+    assert!(said.contains("nav.officials"), "{said}");
+    let home = read(&out, "de/index.html");
+    assert!(home.contains(">Zeitleiste</a>"), "the site's own string");
+    assert!(home.contains(">Officials</a>"), "English for the rest");
+}
+
+#[test]
+fn a_site_in_one_language_has_no_alternates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    minimal_site(&root);
+    build(&root, &out, &[]);
+    let home = read(&out, "index.html");
+    assert!(!home.contains("hreflang"));
+    assert!(!home.contains("class=\"languages\""));
+    assert!(!read(&out, "sitemap.xml").contains("xhtml"));
+}
