@@ -610,7 +610,11 @@ pub fn write_language(
     is_current: impl Fn(&str, u64) -> bool + Sync,
 ) -> Result<Vec<(String, u64)>> {
     let tag = site.config.language.clone();
-    let pages = routes::all_pages(site);
+    // Hosts serve the one 404.html at the root, whatever the language.
+    let pages: Vec<routes::Page> = routes::all_pages(site)
+        .into_iter()
+        .filter(|p| p.kind != routes::PageKind::NotFound)
+        .collect();
     let fingerprints = Fingerprints::new(
         site,
         input.global ^ crate::render::deps::hash_of(&tag),

@@ -44,6 +44,7 @@ fn shipped_site_charts_every_exchange_and_indexes_it() {
             e.file_name()
                 .to_string_lossy()
                 .strip_suffix(".md")
+                .filter(|stem| !stem.contains('.'))
                 .map(String::from)
         })
         .collect();

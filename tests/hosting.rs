@@ -52,6 +52,14 @@ impl Ex {
     }
 }
 
+/// An entry, not a translation (`<slug>.<lang>.md`).
+fn is_original(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
+        && path
+            .file_stem()
+            .is_some_and(|s| !s.to_string_lossy().contains('.'))
+}
+
 fn front(path: &Path) -> toml::Table {
     let text = std::fs::read_to_string(path).expect("read content");
     let rest = text.strip_prefix("+++\n").expect("front matter opens");
@@ -63,6 +71,7 @@ fn exchanges(root: &Path) -> Vec<Ex> {
     let mut out: Vec<Ex> = std::fs::read_dir(root.join("content/exchanges"))
         .expect("exchanges")
         .flatten()
+        .filter(|e| is_original(&e.path()))
         .map(|e| {
             let p = e.path();
             let t = front(&p);
@@ -140,6 +149,7 @@ fn slugs(root: &Path, kind: &str) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root.join("content").join(kind))
         .expect("content dir")
         .flatten()
+        .filter(|e| is_original(&e.path()))
         .map(|e| {
             e.path()
                 .file_stem()
@@ -1326,7 +1336,12 @@ fn two_builds_are_byte_identical() {
         .collect();
     let countries: BTreeSet<&String> = places.iter().map(|(c, _)| c).collect();
     let cities = places.iter().filter(|(_, c)| c.is_some()).count();
-    assert_eq!(feeds, 1 + 16 + 10 + countries.len() + cities);
+    // The same again for each other language (under its folder).
+    let languages = 1 + std::fs::read_to_string(repo().join("content/site.toml"))
+        .expect("site.toml")
+        .matches("[languages.")
+        .count();
+    assert_eq!(feeds, (1 + 16 + 10 + countries.len() + cities) * languages);
     for f in [
         "sitemap.xml",
         "robots.txt",

@@ -42,7 +42,8 @@ fn entries(kind: &str) -> Vec<(String, toml::Table)> {
         .flatten()
     {
         let name = e.file_name().to_string_lossy().into_owned();
-        if let Some(slug) = name.strip_suffix(".md") {
+        // Translations (`<slug>.<lang>.md`) are checked in tests/languages.rs.
+        if let Some(slug) = name.strip_suffix(".md").filter(|s| !s.contains('.')) {
             out.push((slug.to_string(), front(&e.path())));
         }
     }

@@ -333,6 +333,8 @@ impl<'a> Renderer<'a> {
                     ("lang", s(&l.tag)),
                     ("name", s(&l.name)),
                     ("href", s(&link(l))),
+                    // Relative to the root: the switcher works on any host.
+                    ("url", s(&format!("{}{url}", l.from_here))),
                     ("current", Value::from(l.tag == self.site.config.language)),
                 ])
             })
@@ -342,6 +344,7 @@ impl<'a> Renderer<'a> {
                 ("lang", s("x-default")),
                 ("name", s(&default.name)),
                 ("href", s(&link(default))),
+                ("url", s(&format!("{}{url}", default.from_here))),
                 ("current", Value::from(false)),
             ]));
         }

@@ -44,7 +44,7 @@ function readContent() {
   const dir = path.join(REPO, "content", "exchanges");
   const list = [];
   for (const name of fs.readdirSync(dir).sort()) {
-    if (!name.endsWith(".md")) continue;
+    if (!name.endsWith(".md") || /\.[a-z]{2,3}(-[A-Za-z0-9]+)*\.md$/.test(name)) continue;
     const text = fs.readFileSync(path.join(dir, name), "utf8");
     const m = text.match(/^\uFEFF?\+\+\+\r?\n([\s\S]*?)\r?\n\+\+\+/);
     assert.ok(m, `${name} has TOML front matter`);
@@ -325,6 +325,9 @@ const PAGES = {
   places: "/places/",
   place: `/places/${TOP_PLACE.toLowerCase()}/`,
   city: `/places/${TOP_PLACE.toLowerCase()}/${citySlug(TOP_CITY)}/`,
+  "zh home": "/zh/",
+  "zh exchange": `/zh/exchanges/${FIRST}/`,
+  "zh official": `/zh/officials/${TOP_OFFICIAL}/`,
   "not found": "/404.html",
   "filtered home": `/?official=${TOP_OFFICIAL}`,
 };
@@ -509,6 +512,25 @@ describe("filters", () => {
       await page.click(".timeline-link a");
       await page.waitForLoadState("networkidle");
       assert.deepEqual(await shownSlugs(page), inCountry);
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test("the language switcher keeps the page, and /zh/ filters work", async () => {
+    const official = TOP_OFFICIAL;
+    const expected = newestFirst(EXCHANGES.filter((e) => e.officials.includes(official)).map((e) => e.slug));
+    await withContext({}, async (context) => {
+      const { page, problems } = await watchedPage(context);
+      await page.goto(`${base}/officials/${official}/`, { waitUntil: "networkidle" });
+      await page.click("nav.languages a[hreflang='zh']");
+      await page.waitForLoadState("networkidle");
+      assert.equal(new URL(page.url()).pathname, `/zh/officials/${official}/`);
+      assert.equal(await page.getAttribute("html", "lang"), "zh");
+      await page.click("nav.languages a[hreflang='en']");
+      await page.waitForLoadState("networkidle");
+      assert.equal(new URL(page.url()).pathname, `/officials/${official}/`);
+      await page.goto(`${base}/zh/?official=${official}`, { waitUntil: "networkidle" });
+      assert.deepEqual(await shownSlugs(page), expected);
       assert.deepEqual(problems, []);
     });
   });
