@@ -69,6 +69,8 @@ pub struct Config {
     pub theme: Option<String>,
     /// Where `theme` is written in site.toml, for messages.
     pub theme_at: Option<crate::error::LineCol>,
+    /// `[images]`: the widths and quality images are published at.
+    pub images: crate::media::ImagesConfig,
 }
 
 /// The keys allowed in site.toml, for suggestions.
@@ -83,6 +85,7 @@ pub const KEYS: &[&str] = &[
     "csv",
     "paginate",
     "theme",
+    "images",
 ];
 
 pub const DEFAULT_FORMATS: &[&str] = &["in-person", "virtual", "phone", "sidelines"];
@@ -105,6 +108,8 @@ pub struct RawConfig {
     csv: CsvConfig,
     paginate: Option<usize>,
     theme: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    images: crate::media::ImagesConfig,
 }
 
 impl RawConfig {
@@ -182,6 +187,7 @@ impl Config {
             paginate: raw.paginate.unwrap_or(DEFAULT_PAGINATE).max(1),
             theme: raw.theme.map(toml::Spanned::into_inner),
             theme_at: None,
+            images: raw.images,
         }
     }
 

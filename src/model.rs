@@ -90,6 +90,8 @@ pub struct Exchange {
     pub draft: bool,
     pub sources: Vec<(SourceLink, LineCol)>,
     pub places: ExchangePlaces,
+    /// Images and documents, as listed (see `media`).
+    pub media: Vec<crate::media::Media>,
 }
 
 impl Exchange {
@@ -134,6 +136,8 @@ pub struct Official {
     pub country_at: LineCol,
     pub roles: Vec<Role>,
     pub body: Arc<str>,
+    /// A portrait (see `media`).
+    pub image: Option<crate::media::Media>,
 }
 
 impl Official {
@@ -438,7 +442,9 @@ fn exchange(
         .as_ref()
         .map(country_ref)
         .or_else(|| structured.as_ref().and_then(|p| p.country.clone()));
+    let media = crate::media::from_front(&doc.path, &f.media, place);
     Exchange {
+        media,
         title: f.title.get_ref().trim().to_string(),
         date,
         end_date: f.end_date.as_ref().map(|d| d.get_ref().0),
@@ -479,7 +485,12 @@ fn official(doc: Doc<OfficialFront>) -> Official {
             None => name.to_lowercase(),
         },
     };
+    let image = f
+        .image
+        .as_ref()
+        .map(|i| crate::media::Media::new(i.get_ref(), &doc.path, doc.place(i.span())));
     Official {
+        image,
         sort_key,
         name,
         country: f.country.get_ref().clone(),

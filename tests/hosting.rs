@@ -1320,8 +1320,10 @@ fn two_builds_are_byte_identical() {
     // issue, country and city held in, sitemap, robots, 4 data files, and
     // a hashed copy of each stylesheet and script.
     let feeds = ta.keys().filter(|p| p.ends_with("feed.xml")).count();
-    let places: BTreeSet<(String, Option<String>)> =
-        exchanges(&repo()).into_iter().filter_map(|e| e.place).collect();
+    let places: BTreeSet<(String, Option<String>)> = exchanges(&repo())
+        .into_iter()
+        .filter_map(|e| e.place)
+        .collect();
     let countries: BTreeSet<&String> = places.iter().map(|(c, _)| c).collect();
     let cities = places.iter().filter(|(_, c)| c.is_some()).count();
     assert_eq!(feeds, 1 + 16 + 10 + countries.len() + cities);
