@@ -295,6 +295,9 @@ fn write_index(dir: &Path, known: &HashMap<String, Known>) {
             u8::from(k.alpha)
         );
     }
+    if std::fs::read_to_string(dir.join(INDEX)).is_ok_and(|old| old == text) {
+        return;
+    }
     let tmp = dir.join(format!(".{INDEX}.tmp"));
     if std::fs::write(&tmp, text).is_ok() {
         let _ = std::fs::rename(&tmp, dir.join(INDEX));
