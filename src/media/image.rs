@@ -72,6 +72,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Problem> {
         return Err(Problem::TooManyPixels(width, height));
     }
     let mut reader = reader(bytes)?;
+    // The JPEG decoder fills in what a cut-short file lacks; a JPEG is
+    // whole only when an end-of-image marker follows its image data.
+    if reader.format() == Some(ImageFormat::Jpeg) && !jpeg_is_whole(bytes) {
+        return Err(Problem::Damaged(
+            "the JPEG data ends before its end-of-image marker".into(),
+        ));
+    }
     reader.limits(limits());
     let mut decoder = reader
         .into_decoder()
@@ -91,6 +98,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Problem> {
         DynamicImage::ImageRgb8(image.into_rgb8())
     };
     Ok(Decoded { image, alpha })
+}
+
+/// Whether an end-of-image marker (`FF D9`) follows the first
+/// start-of-scan marker (`FF DA`). Inside scan data every `FF` byte is
+/// followed by `00` or a restart marker, so only the real end matches.
+fn jpeg_is_whole(bytes: &[u8]) -> bool {
+    let find = |marker: u8| bytes.windows(2).position(|w| w == [0xFF, marker]);
+    let last_end = bytes.windows(2).rposition(|w| w == [0xFF, 0xD9]);
+    matches!((find(0xDA), last_end), (Some(scan), Some(end)) if end > scan)
 }
 
 fn classify(e: ::image::ImageError, width: u32, height: u32) -> Problem {
@@ -204,6 +220,13 @@ mod tests {
         );
         let whole = png(64, 64);
         let cut = &whole[..whole.len() / 2];
+        assert!(matches!(decode(cut), Err(Problem::Damaged(_))));
+        let mut jpeg = Vec::new();
+        DynamicImage::ImageRgb8(RgbImage::new(64, 64))
+            .write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
+            .expect("jpeg");
+        assert!(decode(&jpeg).is_ok());
+        let cut = &jpeg[..jpeg.len() - 3];
         assert!(matches!(decode(cut), Err(Problem::Damaged(_))));
     }
 

@@ -95,9 +95,18 @@ pub fn bomb_png(w: u32, h: u32) -> Vec<u8> {
     ihdr.extend(w.to_be_bytes());
     ihdr.extend(h.to_be_bytes());
     ihdr.extend([8, 2, 0, 0, 0]);
-    out.extend(13u32.to_be_bytes());
-    out.extend(&ihdr);
-    out.extend(crc32(&ihdr).to_be_bytes());
+    // IHDR, an IDAT of a few bytes (an empty zlib stream), IEND.
+    for (kind, data) in [
+        (&b"IHDR"[..], &ihdr[4..]),
+        (b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]),
+        (b"IEND", &[]),
+    ] {
+        let mut chunk = kind.to_vec();
+        chunk.extend(data);
+        out.extend(u32::try_from(data.len()).expect("small").to_be_bytes());
+        out.extend(&chunk);
+        out.extend(crc32(&chunk).to_be_bytes());
+    }
     out
 }
 
