@@ -102,6 +102,8 @@ pub struct Config {
     /// The other languages the site is published in (`[languages.TAG]`),
     /// in the order written; empty for a site in one language.
     pub languages: Vec<Language>,
+    /// `[images]`: the widths and quality images are published at.
+    pub images: crate::media::ImagesConfig,
 }
 
 /// The keys allowed in site.toml, for suggestions.
@@ -117,6 +119,7 @@ pub const KEYS: &[&str] = &[
     "paginate",
     "theme",
     "languages",
+    "images",
 ];
 
 pub const DEFAULT_FORMATS: &[&str] = &["in-person", "virtual", "phone", "sidelines"];
@@ -141,6 +144,8 @@ pub struct RawConfig {
     theme: Option<toml::Spanned<String>>,
     #[serde(default, deserialize_with = "checked_languages")]
     languages: Option<Ordered<RawLanguage>>,
+    #[serde(default)]
+    images: crate::media::ImagesConfig,
 }
 
 /// `[languages.TAG]` tables, each tag checked as it is read.
@@ -247,6 +252,7 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
+            images: raw.images,
         }
     }
 

@@ -57,6 +57,7 @@ pub const FILES: &[DataFile] = &[
         reads: Reads {
             body: false,
             sources: true,
+            media: true,
         },
         write: exchanges_json,
     },
@@ -68,6 +69,7 @@ pub const FILES: &[DataFile] = &[
         reads: Reads {
             body: false,
             sources: false,
+            media: false,
         },
         write: timeline_json,
     },
@@ -79,6 +81,7 @@ pub const FILES: &[DataFile] = &[
         reads: Reads {
             body: false,
             sources: false,
+            media: false,
         },
         write: exchanges_csv,
     },
@@ -90,6 +93,7 @@ pub const FILES: &[DataFile] = &[
         reads: Reads {
             body: false,
             sources: false,
+            media: false,
         },
         write: calendar_ics,
     },
@@ -202,6 +206,9 @@ struct JsonExchange<'a> {
     officials: Vec<JsonOfficial<'a>>,
     issues: Vec<JsonRef<'a>>,
     sources: Vec<JsonSource<'a>>,
+    /// Images and documents, as listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    media: Vec<crate::media::values::Json<'a>>,
 }
 
 #[derive(Serialize)]
@@ -306,6 +313,7 @@ fn json_exchange<'a>(site: &'a Site, urls: &Urls, i: usize) -> JsonExchange<'a> 
                 url: &src.url,
             })
             .collect(),
+        media: crate::media::values::json(&e.media, urls),
     }
 }
 
@@ -361,6 +369,25 @@ struct Slide {
     group: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     unique_id: Option<String>,
+    /// The first image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media: Option<TlMedia>,
+}
+
+/// A slide's media in TimelineJS: its first image.
+#[derive(Serialize)]
+struct TlMedia {
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caption: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thumbnail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -479,6 +506,21 @@ fn slide(site: &Site, urls: &Urls, i: usize) -> Slide {
         },
         group: Some(e.format.clone()),
         unique_id: Some(e.slug.clone()),
+        media: crate::media::values::first_image(&e.media).map(|(m, r)| {
+            let f = &m.front;
+            TlMedia {
+                url: urls.absolute(&r.fallback.path),
+                caption: f.caption.as_deref().map(html),
+                credit: f.credit.as_deref().map(html),
+                alt: f.alt.clone(),
+                thumbnail: m
+                    .done
+                    .as_ref()
+                    .and_then(|p| p.smallest())
+                    .map(|s| urls.absolute(&s.fallback.path)),
+                link: f.link.clone(),
+            }
+        }),
     }
 }
 
@@ -494,6 +536,7 @@ fn timeline_json(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()
             },
             group: None,
             unique_id: None,
+            media: None,
         },
         events: PerExchange {
             site,

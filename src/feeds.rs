@@ -291,6 +291,15 @@ fn entry(x: &mut String, site: &Site, urls: &Urls, i: usize) {
         "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
         escape(&url)
     ));
+    // The first image, as RSS readers and podcatchers know enclosures.
+    if let Some((_, r)) = crate::media::values::first_image(&e.media) {
+        x.push_str(&format!(
+            "    <link rel=\"enclosure\" type=\"{}\" length=\"{}\" href=\"{}\"/>\n",
+            r.fallback.media_type,
+            r.fallback.bytes,
+            escape(&urls.absolute(&r.fallback.path))
+        ));
+    }
     x.push_str(&format!("    <id>{}</id>\n", escape(&id(urls, &path))));
     x.push_str(&format!(
         "    <published>{}</published>\n",

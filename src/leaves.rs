@@ -150,6 +150,7 @@ impl<'a> Leaves<'a> {
                 let reads = Reads {
                     body: true,
                     sources: false,
+                    media: false,
                 };
                 // An empty feed is dated by the whole site.
                 if shown.is_empty() {

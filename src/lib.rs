@@ -28,6 +28,7 @@ pub mod load;
 pub mod manifest;
 pub mod map;
 pub mod markdown;
+pub mod media;
 pub mod model;
 pub mod output;
 pub mod pipeline;

@@ -165,6 +165,9 @@ pub struct ExchangeFront {
     pub draft: bool,
     #[serde(default)]
     pub sources: Vec<Spanned<SourceLink>>,
+    /// Images and documents (see `media`).
+    #[serde(default)]
+    pub media: Vec<Spanned<crate::media::MediaFront>>,
 }
 
 pub const EXCHANGE_KEYS: &[&str] = &[
@@ -179,6 +182,7 @@ pub const EXCHANGE_KEYS: &[&str] = &[
     "summary",
     "draft",
     "sources",
+    "media",
 ];
 
 /// One role an official held, in `[[roles]]`.
@@ -201,9 +205,11 @@ pub struct OfficialFront {
     pub country: Spanned<String>,
     #[serde(default)]
     pub roles: Vec<Spanned<RoleFront>>,
+    /// A portrait (see `media`).
+    pub image: Option<Spanned<crate::media::MediaFront>>,
 }
 
-pub const OFFICIAL_KEYS: &[&str] = &["name", "sort_as", "country", "roles"];
+pub const OFFICIAL_KEYS: &[&str] = &["name", "sort_as", "country", "roles", "image"];
 
 /// The front matter of `content/issues/<slug>.md`.
 #[derive(Debug, Clone, Deserialize)]

@@ -93,6 +93,8 @@ pub struct Exchange {
     /// On a page in another language: the language this exchange's text
     /// is in, when it has no translation (`lang` on its element).
     pub lang: Option<String>,
+    /// Images and documents, as listed (see `media`).
+    pub media: Vec<crate::media::Media>,
 }
 
 impl Exchange {
@@ -139,6 +141,8 @@ pub struct Official {
     pub body: Arc<str>,
     /// The language of its text when it has no translation (see `Exchange::lang`).
     pub lang: Option<String>,
+    /// A portrait (see `media`).
+    pub image: Option<crate::media::Media>,
 }
 
 impl Official {
@@ -462,7 +466,9 @@ fn exchange(
         .as_ref()
         .map(country_ref)
         .or_else(|| structured.as_ref().and_then(|p| p.country.clone()));
+    let media = crate::media::from_front(&doc.path, &f.media, place);
     Exchange {
+        media,
         title: f.title.get_ref().trim().to_string(),
         date,
         end_date: f.end_date.as_ref().map(|d| d.get_ref().0),
@@ -504,7 +510,12 @@ fn official(doc: Doc<OfficialFront>) -> Official {
             None => name.to_lowercase(),
         },
     };
+    let image = f
+        .image
+        .as_ref()
+        .map(|i| crate::media::Media::new(i.get_ref(), &doc.path, doc.place(i.span())));
     Official {
+        image,
         sort_key,
         name,
         country: f.country.get_ref().clone(),

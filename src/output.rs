@@ -168,7 +168,7 @@ fn sweep_leftovers(parent: &Path, name: &str, target: &Path) -> Vec<PathBuf> {
 /// Whether the process `pid` still runs. This process counts as gone: a
 /// folder with its number, from before it began writing, is a leftover of
 /// an earlier process that had the same number.
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return false;
     }

@@ -174,6 +174,11 @@ fn prepare_loaded(
 pub fn check(root: &Path, drafts: bool) -> Result<Report> {
     let start = Instant::now();
     let (mut site, mut warnings) = prepare(root, drafts, None)?;
+    // Every media file is read and decoded, nothing made; what the last
+    // build into the default output learned spares reading the same files.
+    let cache = crate::media::Cache::read_only(&root.join("public"));
+    crate::media::process(root, &mut site, &cache, crate::media::Mode::Check)
+        .map_err(Error::Site)?;
     let languages = languages(root, &mut site, &mut warnings)?;
     let layers = layers(root, &site)?;
     let mut statics = statics::collect(&layers).map_err(Error::Site)?;
@@ -264,6 +269,12 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     )?;
     let languages = languages(&opts.root, &mut site, &mut warnings)?;
     interrupt::check()?;
+    // Dropped without a commit, it throws away what this build made.
+    let mut cache = crate::media::Cache::open(&opts.output);
+    let media = crate::media::process(&opts.root, &mut site, &cache, crate::media::Mode::Build)
+        .map_err(Error::Site)?;
+    watch.lap("media");
+    interrupt::check()?;
     let layers = layers(&opts.root, &site)?;
     let mut statics = statics::collect(&layers).map_err(Error::Site)?;
     statics::add_countries_css(&mut statics, &site.config, &site.officials);
@@ -344,10 +355,12 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             },
             || {
                 let began = Instant::now();
+                let is_current = |file: &str, fp| manifest.is_current(&opts.output, file, fp);
                 let data = write_statics(&writer, &statics).and_then(|()| {
-                    write_leaves(&writer, &leaves, &fingerprints, |file, fp| {
-                        manifest.is_current(&opts.output, file, fp)
-                    })
+                    let media = write_media(&writer, &media, is_current)?;
+                    let mut data = write_leaves(&writer, &leaves, &fingerprints, is_current)?;
+                    data.extend(media);
+                    Ok(data)
                 });
                 (data, began.elapsed())
             },
@@ -403,6 +416,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             let stats = writer.commit().inspect_err(|_| {
                 manifest::restore_pending(&opts.output, before);
             })?;
+            cache.commit();
             watch.lap("commit the output");
             let record = manifest::Record {
                 inputs,
@@ -712,6 +726,40 @@ fn write_statics(writer: &Writer, statics: &[StaticFile]) -> Result<()> {
         .filter_map(|f| f.read().and_then(|bytes| writer.put(&f.rel, &bytes)).err())
         .collect();
     merge(errors.into_iter())
+}
+
+/// Copies the published media files (from the media cache) that
+/// `is_current` says the output does not already hold; returns each file
+/// with its fingerprint (its name, which holds a hash of its bytes).
+pub fn write_media(
+    writer: &Writer,
+    media: &crate::media::Published,
+    is_current: impl Fn(&str, u64) -> bool + Sync,
+) -> Result<Vec<(String, u64)>> {
+    let results: Vec<Result<(String, u64)>> = media
+        .par_iter()
+        .map(|(rel, from)| {
+            let fp = crate::render::deps::hash_of(rel);
+            if is_current(rel, fp) {
+                writer.keep(rel)?;
+            } else {
+                writer.put_with(rel, |out| {
+                    let mut file = std::fs::File::open(from)?;
+                    std::io::copy(&mut file, out).map(|_| ())
+                })?;
+            }
+            Ok((rel.clone(), fp))
+        })
+        .collect();
+    let mut done = Vec::with_capacity(results.len());
+    merge(results.into_iter().filter_map(|r| match r {
+        Ok(file) => {
+            done.push(file);
+            None
+        }
+        Err(e) => Some(e),
+    }))?;
+    Ok(done)
 }
 
 /// Makes and writes, one at a time, each leaf whose file `is_current`

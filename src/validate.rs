@@ -123,6 +123,7 @@ fn listed_countries(site: &Site) -> Vec<&str> {
 fn check_officials(site: &Site, out: &mut Vec<Diagnostic>) {
     let countries = listed_countries(site);
     for o in &site.officials {
+        out.extend(o.image.iter().flat_map(crate::media::check));
         if o.name.is_empty() {
             out.push(
                 Diagnostic::error(&o.path, "`name` is empty")
@@ -266,6 +267,7 @@ fn check_place(site: &Site, countries: &[&str], e: &Exchange, out: &mut Vec<Diag
 fn check_exchange(site: &Site, names: &Names, e: &Exchange, out: &mut Vec<Diagnostic>) {
     let (official_slugs, issue_slugs, formats) = (&names.officials, &names.issues, &names.formats);
     check_place(site, &names.countries, e, out);
+    out.extend(e.media.iter().flat_map(crate::media::check));
     let p = &e.places;
     if e.title.is_empty() {
         out.push(

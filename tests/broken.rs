@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+mod common;
+use common::images;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -736,6 +739,83 @@ fn read_only_output_is_an_error_and_keeps_the_old_site() {
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
+/// Lists `src` as the exchange's one image (its `[[media]]` table starts
+/// on line 8) and writes `bytes` to `content/<at>`.
+fn with_image(site: &Path, src: &str, at: &str, bytes: Option<&[u8]>) {
+    let text = std::fs::read_to_string(site.join(EX)).expect("read");
+    let text = text.replacen(
+        "issues = [\"taiwan\"]\n",
+        &format!("issues = [\"taiwan\"]\n[[media]]\nsrc = \"{src}\"\nalt = \"The talks\"\n"),
+        1,
+    );
+    std::fs::write(site.join(EX), text).expect("write");
+    if let Some(bytes) = bytes {
+        let path = site.join("content").join(at);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    }
+}
+
+/// Every bad media file is refused at the `[[media]]` table that names it,
+/// before anything is written: the previous output and the media cache
+/// beside it stay as they were (no cache folder appears).
+#[test]
+fn bad_media_files_are_refused_at_their_entry() {
+    let at = Some("8:1");
+    generated("media-missing", 1, &[(MEDIA_MISSING, EX, at)], |site| {
+        with_image(site, "/media/gone.jpg", "media/gone.jpg", None);
+    });
+    generated("media-not-an-image", 1, &[(NOT_AN_IMAGE, EX, at)], |site| {
+        let text = b"<html>this is not a photo</html>";
+        with_image(site, "/media/talks.jpg", "media/talks.jpg", Some(text));
+    });
+    generated("media-truncated-png", 1, &[(DAMAGED, EX, at)], |site| {
+        let whole = images::png(300, 200);
+        let cut = &whole[..whole.len() / 2];
+        with_image(site, "/media/talks.png", "media/talks.png", Some(cut));
+    });
+    generated("media-truncated-jpeg", 1, &[(DAMAGED, EX, at)], |site| {
+        let whole = images::jpeg(300, 200);
+        let cut = &whole[..whole.len() / 2];
+        with_image(site, "/media/talks.jpg", "media/talks.jpg", Some(cut));
+    });
+    generated("media-bomb", 1, &[(TOO_MANY_PIXELS, EX, at)], |site| {
+        let bomb = images::bomb_png(20_000, 20_000);
+        with_image(site, "/media/bomb.png", "media/bomb.png", Some(&bomb));
+    });
+    generated("media-too-large", 1, &[(MEDIA_TOO_LARGE, EX, at)], |site| {
+        with_image(site, "/media/huge.jpg", "media/huge.jpg", None);
+        // Sparse: 200 MB long, nothing written, never read.
+        let path = site.join("content/media/huge.jpg");
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        let f = std::fs::File::create(path).expect("create");
+        f.set_len(200 * 1000 * 1000).expect("set length");
+    });
+    generated("media-link-outside", 1, &[(OUTSIDE, EX, at)], |site| {
+        with_image(site, "/media/passwd.jpg", "media/passwd.jpg", None);
+        std::fs::create_dir_all(site.join("content/media")).expect("mkdir");
+        std::os::unix::fs::symlink("/etc/passwd", site.join("content/media/passwd.jpg"))
+            .expect("link");
+    });
+    generated(
+        "media-folder-link-outside",
+        1,
+        &[(OUTSIDE, EX, at)],
+        |site| {
+            let outside = site.parent().expect("parent").join("photos");
+            std::fs::create_dir_all(&outside).expect("mkdir");
+            std::fs::write(outside.join("a.png"), images::png(20, 20)).expect("write");
+            with_image(site, "/media/a.png", "media/a.png", None);
+            std::os::unix::fs::symlink(&outside, site.join("content/media")).expect("link");
+        },
+    );
+    generated("media-fifo", 1, &[(MEDIA_NOT_REGULAR, EX, at)], |site| {
+        with_image(site, "/media/pipe.jpg", "media/pipe.jpg", None);
+        std::fs::create_dir_all(site.join("content/media")).expect("mkdir");
+        mkfifo(&site.join("content/media/pipe.jpg"));
+    });
+}
+
 // The messages of the cases made at run time, listed for the README check.
 const TOO_LARGE: &str = "the file is too large (50.0 MiB; the limit is 10 MiB)";
 const SYMLINK_LOOP: &str = "symlink loop";
@@ -752,6 +832,12 @@ const READ_ONLY: &str = "could not write to the output folder";
 const ROLLED_BACK: &str = "could not move into place";
 /// Checked by tests/interrupt.rs.
 const INTERRUPTED: &str = "interrupted; the previous output is unchanged";
+const MEDIA_MISSING: &str = "cannot read the media file content/media/gone.jpg";
+const NOT_AN_IMAGE: &str = "is not a JPEG, PNG or WebP image";
+const DAMAGED: &str = "is damaged or cut short";
+const TOO_MANY_PIXELS: &str = "has too many pixels (20000 × 20000; the limit is 16384 × 16384";
+const MEDIA_TOO_LARGE: &str = "is too large (190.7 MiB; the limit is 50 MiB)";
+const MEDIA_NOT_REGULAR: &str = "is not a regular file";
 const GENERATED: &[&str] = &[
     TOO_LARGE,
     SYMLINK_LOOP,
@@ -767,6 +853,12 @@ const GENERATED: &[&str] = &[
     READ_ONLY,
     ROLLED_BACK,
     INTERRUPTED,
+    MEDIA_MISSING,
+    NOT_AN_IMAGE,
+    DAMAGED,
+    TOO_MANY_PIXELS,
+    MEDIA_TOO_LARGE,
+    MEDIA_NOT_REGULAR,
 ];
 
 /// The message fragments of the README's "Errors you may see" table.

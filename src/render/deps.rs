@@ -30,6 +30,8 @@ pub struct Fingerprints {
     bodies: Vec<u64>,
     /// Each exchange's sources (its own page and `exchanges.json`).
     sources: Vec<u64>,
+    /// Each exchange's media (its own page and `exchanges.json`).
+    media: Vec<u64>,
     officials: Vec<u64>,
     issues: Vec<u64>,
     /// The place index: countries, cities, their exchanges and marks.
@@ -75,7 +77,16 @@ fn card_fp(e: &Exchange) -> u64 {
     for i in &e.issues {
         (&i.slug, i.target).hash(&mut h);
     }
+    // The thumbnail; feeds and TimelineJS show the first image too.
+    crate::media::values::first_image(&e.media)
+        .map(|(m, _)| m.fingerprint())
+        .hash(&mut h);
     h.finish()
+}
+
+/// Every image and document an exchange's page shows.
+fn media_fp(e: &Exchange) -> u64 {
+    hash_of(e.media.iter().map(|m| m.fingerprint()).collect::<Vec<_>>())
 }
 
 fn body_fp(e: &Exchange) -> u64 {
@@ -163,7 +174,12 @@ impl Fingerprints {
             exchanges,
             bodies: site.exchanges.par_iter().map(body_fp).collect(),
             sources: site.exchanges.par_iter().map(sources_fp).collect(),
-            officials: site.officials.iter().map(|o| hash_of(&*o.body)).collect(),
+            media: site.exchanges.par_iter().map(media_fp).collect(),
+            officials: site
+                .officials
+                .iter()
+                .map(|o| hash_of((&*o.body, o.image.as_ref().map(|m| m.fingerprint()))))
+                .collect(),
             issues: site.issues.iter().map(|i| hash_of(&*i.body)).collect(),
             places: p.finish(),
             translated: hash_of(&site.translated),
@@ -177,6 +193,7 @@ impl Fingerprints {
         self.all_cards = hash_of(&self.exchanges);
         self.bodies[i] = body_fp(e);
         self.sources[i] = sources_fp(e);
+        self.media[i] = media_fp(e);
     }
 
     /// What exchange `i`'s card shows, without the site-wide parts.
@@ -196,6 +213,9 @@ impl Fingerprints {
             }
             if reads.sources {
                 self.sources[i].hash(&mut h);
+            }
+            if reads.media {
+                self.media[i].hash(&mut h);
             }
         }
         h.finish()
@@ -227,7 +247,7 @@ impl Fingerprints {
             PageKind::Year => list(&mut h, page.list(site).0),
             PageKind::Exchange => {
                 let i = page.index;
-                (self.bodies[i], self.sources[i]).hash(&mut h);
+                (self.bodies[i], self.sources[i], self.media[i]).hash(&mut h);
                 let lo = i.saturating_sub(1);
                 let hi = (i + 2).min(site.exchanges.len());
                 list(&mut h, &(lo..hi).collect::<Vec<_>>());
@@ -257,4 +277,6 @@ impl Fingerprints {
 pub struct Reads {
     pub body: bool,
     pub sources: bool,
+    /// Every image and document (the first image is part of the card).
+    pub media: bool,
 }

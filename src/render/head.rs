@@ -46,7 +46,20 @@ pub fn values(site: &Site, page: &Page) -> Vec<(&'static str, Value)> {
         PageKind::Exchange => Value::safe_string(&event_json_ld(site, &urls, page.index)),
         _ => Value::none(),
     };
+    let media: &[crate::media::Media] = match page.kind {
+        PageKind::Exchange => &site.exchanges[page.index].media,
+        PageKind::Official => site.officials[page.index].image.as_slice(),
+        _ => &[],
+    };
+    let image = crate::media::values::social(media, &urls);
+    let twitter_card = if image.is_none() {
+        "summary"
+    } else {
+        "summary_large_image"
+    };
     vec![
+        ("image", image),
+        ("twitter_card", s(twitter_card)),
         ("title", s(&title)),
         ("description", s(&description(site, page))),
         ("og_type", s(og_type)),
@@ -302,6 +315,12 @@ pub fn event_json_ld(site: &Site, urls: &Urls, i: usize) -> String {
         end_date: feeds::last_day(e).to_string(),
         event_attendance_mode: attendance.mode(),
         event_status: "https://schema.org/EventScheduled",
+        image: e
+            .media
+            .iter()
+            .filter(|m| m.is_image())
+            .filter_map(|m| Some(urls.absolute(&m.done.as_ref()?.largest()?.fallback.path)))
+            .collect(),
         location,
         name: &e.title,
         performer,
@@ -326,6 +345,8 @@ struct Event<'a> {
     event_attendance_mode: &'static str,
     #[serde(rename = "eventStatus")]
     event_status: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<String>,
     location: Location<'a>,
     name: &'a str,
     performer: Vec<Person<'a>>,

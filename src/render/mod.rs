@@ -503,6 +503,9 @@ impl<'a> Renderer<'a> {
                 .cloned()
                 .unwrap_or(Value::none())
         };
+        for (k, v) in crate::media::values::exchange(&e.media) {
+            m.insert(k.into(), v);
+        }
         m.insert("previous".into(), card(Some(page.index + 1)));
         m.insert("next".into(), card(page.index.checked_sub(1)));
         ctx.insert_value("exchange", Value::from(m));
@@ -570,7 +573,13 @@ impl<'a> Renderer<'a> {
         );
         let bio = self.body_html(&o.body, &root);
         let summary = self.official_summary(i);
-        let official = values::extended(&summary, [("bio", bio), ("roles", roles)]);
+        let image = o
+            .image
+            .as_ref()
+            .and_then(|m| crate::media::values::image(m, false))
+            .unwrap_or_else(Value::none);
+        let official =
+            values::extended(&summary, [("bio", bio), ("roles", roles), ("image", image)]);
         ctx.insert_value("official", official);
         let exchanges: Vec<Value> = shown
             .iter()

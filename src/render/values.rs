@@ -485,6 +485,7 @@ fn card(
         ("summary", s(&e.summary)),
         ("officials", Value::from(participants)),
         ("issues", Value::from(issue_values)),
+        ("image", crate::media::values::thumbnail(&e.media)),
     ])
 }
 

@@ -73,6 +73,9 @@ pub struct Session {
     /// The site is published in more than one language: an edit is then
     /// always rebuilt whole (the translations show it too).
     has_languages: bool,
+    /// Media made so far (beside the output), and the media files written.
+    cache: crate::media::Cache,
+    media: BTreeSet<String>,
 }
 
 /// What changed since the last good rebuild.
@@ -137,6 +140,8 @@ impl Session {
             data_pending: false,
             warnings: Vec::new(),
             has_languages: false,
+            cache: crate::media::Cache::open(output),
+            media: BTreeSet::new(),
         };
         s.reread_all_entries();
         s
@@ -264,7 +269,18 @@ impl Session {
         };
         let (rendered, pages) = match in_place {
             Some(done) => done,
-            None => self.whole(changed_statics)?,
+            // The media made for a rebuild join the cache only if it
+            // succeeds.
+            None => match self.whole(changed_statics) {
+                Ok(done) => {
+                    self.cache.commit();
+                    done
+                }
+                Err(e) => {
+                    self.cache.discard();
+                    return Err(e);
+                }
+            },
         };
         self.pending.whole = false;
         self.pending.edited.clear();
@@ -301,8 +317,14 @@ impl Session {
             if doc.front.draft && !self.drafts {
                 return None;
             }
-            let new = last.site.exchange_from(doc.clone());
+            let mut new = last.site.exchange_from(doc.clone());
             if !last.site.keeps_indexes(i, &new) {
+                return None;
+            }
+            // Media are made by the whole way; in place, only those of
+            // files already made are taken over (new text, same files).
+            let old = &last.site.exchanges[i].media;
+            if !new.media.iter_mut().all(|m| m.carry_from(old)) {
                 return None;
             }
             edits.push((i, new));
@@ -351,6 +373,13 @@ impl Session {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(diagnostics));
         }
+        let media = crate::media::process(
+            &self.root,
+            &mut site,
+            &self.cache,
+            crate::media::Mode::Build,
+        )
+        .map_err(Error::Site)?;
         let mut warnings = diagnostics;
         let languages = pipeline::languages(&self.root, &mut site, &mut warnings)?;
         let layers = pipeline::layers(&self.root, &site)?;
@@ -448,6 +477,17 @@ impl Session {
         for old in self.statics.iter().filter(|s| !static_paths.contains(*s)) {
             writer.remove(old);
         }
+        // Media files: their names change with their bytes, so a name
+        // already written is up to date.
+        let media_paths: BTreeSet<String> = media.keys().cloned().collect();
+        let written = &self.media;
+        if let Err(e) = pipeline::write_media(&writer, &media, |file, _| written.contains(file)) {
+            writer.abort();
+            return Err(e);
+        }
+        for old in self.media.iter().filter(|m| !media_paths.contains(*m)) {
+            writer.remove(old);
+        }
         let stats = commit(writer, &self.output)?;
         self.pages = files
             .iter()
@@ -457,6 +497,7 @@ impl Session {
             .collect();
         self.has_languages = !languages.is_empty();
         self.statics = static_paths;
+        self.media = media_paths;
         let parts = Some(renderer.into_parts());
         self.warnings = warnings;
         self.last = Some(Last {

@@ -2,6 +2,8 @@
 //! writing small sites, and reading output trees.
 #![allow(dead_code)]
 
+pub mod images;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
