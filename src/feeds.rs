@@ -68,17 +68,24 @@ impl Scope {
     fn subtitle(self, site: &Site) -> String {
         match self {
             Scope::Site => site.config.description.clone(),
-            Scope::Official(i) => format!(
-                "High-level exchanges with {}, newest first.",
-                site.officials[i].name
+            Scope::Official(i) => site.strings.text(
+                "feed.official",
+                None,
+                &[("name", site.officials[i].name.clone())],
             ),
-            Scope::Issue(i) => format!(
-                "High-level exchanges that touched {}, newest first.",
-                site.issues[i].name
-            ),
-            Scope::Place(i) => format!(
-                "High-level exchanges held in {}, newest first.",
-                site.place_lists[i].name(&site.places, &site.config)
+            Scope::Issue(i) => {
+                site.strings
+                    .text("feed.issue", None, &[("name", site.issues[i].name.clone())])
+            }
+            Scope::Place(i) => site.strings.text(
+                "feed.place",
+                None,
+                &[(
+                    "name",
+                    site.place_lists[i]
+                        .name(&site.places, &site.config)
+                        .to_string(),
+                )],
             ),
         }
     }

@@ -52,7 +52,9 @@ impl Renderer<'_> {
     pub(super) fn home_browse(&self, root: &str) -> Shared {
         let site = self.site;
         let all = &site.timeline;
-        let label = format!("Timeline of all {} exchanges", all.len());
+        let label = site
+            .strings
+            .text("chart.timeline_all", Some(all.len() as i64), &[]);
         let link = |year: i32| self.style.url(&format!("years/{year}/"));
         let chart = charts::timeline(
             site,
@@ -198,7 +200,11 @@ impl Renderer<'_> {
         name: &str,
         filter: &[(&str, &str)],
     ) -> Shared {
-        let label = format!("Timeline of the {} exchanges of {name}", ids.len());
+        let label = self.site.strings.text(
+            "chart.timeline_of",
+            Some(ids.len() as i64),
+            &[("name", name.to_string())],
+        );
         let link = |year: i32| {
             let y = year.to_string();
             let mut pairs = filter.to_vec();
@@ -222,7 +228,10 @@ impl Renderer<'_> {
             self.site,
             ids,
             "per-year",
-            &format!("Exchanges of {name} per year"),
+            &self
+                .site
+                .strings
+                .text("chart.per_year", None, &[("name", name.to_string())]),
         );
         vec![
             ("timeline_chart", Value::safe_string(&chart)),

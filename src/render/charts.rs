@@ -424,11 +424,16 @@ fn gaps(site: &Site, span: &Span, chrono: &[usize], body_h: f64) -> String {
         }
         let (x1, x2) = (span.frac(from), span.frac(b.date));
         let months = (days as f64 / 30.44).round() as i64;
+        let t = &site.strings;
+        let title = t.text(
+            "chart.gap",
+            Some(months),
+            &[("from", t.date(from)), ("to", t.date(b.date))],
+        );
         let _ = write!(
             out,
-            r#"<g class="gap"><title>No exchanges for {months} months, {} to {}</title><rect x="{x}" y="2" width="{w}" height="{h}"/>"#,
-            Esc(&display_date(from)),
-            Esc(&display_date(b.date)),
+            r#"<g class="gap"><title>{}</title><rect x="{x}" y="2" width="{w}" height="{h}"/>"#,
+            Esc(&title),
             x = pct(x1 + 0.004),
             w = pct((x2 - x1 - 0.008).max(0.0)),
             h = body_h - 2.0,
@@ -436,7 +441,8 @@ fn gaps(site: &Site, span: &Span, chrono: &[usize], body_h: f64) -> String {
         if (x2 - x1) * WIDE_W > 70.0 {
             let _ = write!(
                 out,
-                r#"<text class="gap-label" x="{x}" y="{y}" aria-hidden="true">{months} mo. gap</text>"#,
+                r#"<text class="gap-label" x="{x}" y="{y}" aria-hidden="true">{}</text>"#,
+                Esc(&t.text("chart.gap_short", Some(months), &[])),
                 x = pct((x1 + x2) / 2.0),
                 y = 14.0,
             );
