@@ -751,15 +751,7 @@ pub fn write_media(
             Ok((rel.clone(), fp))
         })
         .collect();
-    let mut done = Vec::with_capacity(results.len());
-    merge(results.into_iter().filter_map(|r| match r {
-        Ok(file) => {
-            done.push(file);
-            None
-        }
-        Err(e) => Some(e),
-    }))?;
-    Ok(done)
+    all_or_errors(results)
 }
 
 /// Makes and writes, one at a time, each leaf whose file `is_current`
@@ -784,10 +776,15 @@ pub fn write_leaves(
             Ok((path, fp))
         })
         .collect();
+    all_or_errors(results)
+}
+
+/// Every value of `results`, or their errors folded into one.
+fn all_or_errors<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
     let mut done = Vec::with_capacity(results.len());
     merge(results.into_iter().filter_map(|r| match r {
-        Ok(file) => {
-            done.push(file);
+        Ok(value) => {
+            done.push(value);
             None
         }
         Err(e) => Some(e),

@@ -647,6 +647,23 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The officials of the exchanges `ids`, most frequent first, as
+    /// `officials` and `officials_more` (issue and place pages).
+    fn officials_of(&self, ids: &[usize]) -> [(&'static str, Value); 2] {
+        let mut officials: BTreeMap<usize, usize> = BTreeMap::new();
+        for &x in ids {
+            for o in self.site.exchanges[x].officials() {
+                *officials.entry(o).or_default() += 1;
+            }
+        }
+        self.counted(
+            "officials",
+            "officials_more",
+            officials,
+            &self.values.officials,
+        )
+    }
+
     /// Entries with how often they occur, most frequent first, then by
     /// name: the first [`COUNTED_LIMIT`] under `key`, and how many more
     /// there are under `{key}_more`.
@@ -712,21 +729,8 @@ impl<'a> Renderer<'a> {
             ),
         );
         let make = || {
-            let mut officials: BTreeMap<usize, usize> = BTreeMap::new();
-            for &x in &site.by_issue[i] {
-                for o in site.exchanges[x].officials() {
-                    *officials.entry(o).or_default() += 1;
-                }
-            }
             let issue = &site.issues[i];
-            let mut shared: Shared = self
-                .counted(
-                    "officials",
-                    "officials_more",
-                    officials,
-                    &self.values.officials,
-                )
-                .into();
+            let mut shared: Shared = self.officials_of(&site.by_issue[i]).into();
             shared.extend(self.entry_charts(
                 values::ROOT_MARK,
                 &site.by_issue[i],

@@ -216,21 +216,7 @@ impl Renderer<'_> {
             self.pagination(&list.path(&site.places), page.number, pages, &root),
         );
         let make = || {
-            let mut officials: BTreeMap<usize, usize> = BTreeMap::new();
-            for &x in all {
-                for o in site.exchanges[x].officials() {
-                    *officials.entry(o).or_default() += 1;
-                }
-            }
-            let mut shared: Shared = self
-                .counted(
-                    "officials",
-                    "officials_more",
-                    officials,
-                    &self.values.officials,
-                )
-                .into_iter()
-                .collect();
+            let mut shared: Shared = self.officials_of(all).into();
             let city = list
                 .city
                 .map(|c| format!("{}/{}", country.slug, country.cities[c].slug))
