@@ -92,9 +92,8 @@ pub fn process(
             Some(Ok(p)) => {
                 if mode == Mode::Build {
                     for o in p.outputs() {
-                        if let Some(name) = o.path.strip_prefix("media/")
-                            && let Some((from, _)) = cache.find(name)
-                        {
+                        let found = o.path.strip_prefix("media/").and_then(|n| cache.find(n));
+                        if let Some((from, _)) = found {
                             published.insert(o.path.clone(), from);
                         }
                     }
