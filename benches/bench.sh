@@ -17,6 +17,9 @@
 #   OUT_ROOT=dir    write the build outputs under dir/N/ instead of
 #                   target/bench/N/ (e.g. OUT_ROOT=/dev/shm/bench to time
 #                   the tools on tmpfs rather than the disk; see below)
+#   IMAGES=n        exchanges of the image rows (default 1000; 0 skips them):
+#                   each with one IMAGE_SIZE JPEG (default 3000x2000),
+#                   IMAGE_RUNS times (default 1: a run takes minutes)
 #   CARGO_TARGET_DIR is honoured for the build.
 #
 # Everything lives under target/bench/: the venv, the corpora
@@ -47,6 +50,16 @@
 #
 # Wall time is measured with a nanosecond clock around /usr/bin/time;
 # CPU (user+sys) and peak RSS come from `/usr/bin/time -v`.
+#
+# Images (after the table): IMAGES exchanges with one photo each, built by
+# detente (each photo at 480, 960 and 1600 pixels as WebP and JPEG) and by
+# Hugo's .Resize to the same widths and formats (benches/hugo single.html,
+# Lanczos, quality 80):
+#   detente full     rm -rf OUT and its media cache; detente build
+#   hugo full        rm -rf OUT2 and Hugo's resources/ cache; hugo
+#   detente rebuild  detente build into OUT again, nothing changed
+#   detente cached   rm -rf OUT only: the images come from the cache
+#   hugo cached      rm -rf OUT2 only: the images come from resources/_gen
 #
 # serve edit latency: after the table, the serve_latency example edits one
 # exchange body 20 times on the 10,000 corpus (or the largest size run)
@@ -322,6 +335,83 @@ for n in "${GOOD_SIZES[@]}"; do
     # Outputs on tmpfs hold memory: free it.
     [ -z "${OUT_ROOT:-}" ] || rm -rf "$d"
 done
+
+# --- images -----------------------------------------------------------------
+IMAGES=${IMAGES:-1000}
+IMAGE_SIZE=${IMAGE_SIZE:-3000x2000}
+IMAGE_RUNS=${IMAGE_RUNS:-1}
+if [ "$IMAGES" != 0 ] && [ -n "$DETENTE" ]; then
+    [[ $IMAGES =~ ^[1-9][0-9]*$ ]] || die "IMAGES='$IMAGES' is not a positive integer"
+    idir=$BENCH/images-$IMAGES
+    stamp="n=$IMAGES size=$IMAGE_SIZE seed=${SEED:-default} src=$STAMP_SRC"
+    if [ -f "$idir/.stamp" ] && [ "$(cat "$idir/.stamp")" = "$stamp" ]; then
+        log "image corpus $IMAGES: up to date"
+    else
+        log "image corpus $IMAGES: generating ($IMAGE_SIZE JPEGs)"
+        mkdir -p "$idir"
+        rm -f "$idir/.stamp"
+        seed_args=()
+        [ -z "${SEED:-}" ] || seed_args=(--seed "$SEED")
+        "$GEN" "$IMAGES" "$idir/detente" --hugo "$idir/hugo" --images "$IMAGE_SIZE" "${seed_args[@]}" \
+            || die "image corpus generation failed"
+        echo "$stamp" >"$idir/.stamp"
+    fi
+    iouts=${OUT_ROOT:+$OUT_ROOT/images-$IMAGES}
+    iouts=${iouts:-$idir}
+    mkdir -p "$iouts"
+    iout=$iouts/out-detente
+    iout2=$iouts/out-hugo
+    ires=$idir/results
+    ilogs=$idir/logs
+    rm -rf "$ires" "$ilogs"
+    mkdir -p "$ires" "$ilogs"
+    ifail() { log "$1 FAILED; last lines of $2:"; tail -n 15 "$2" >&2 || true; }
+    IMODES=("detente full" "hugo full" "detente rebuild" "detente cached" "hugo cached")
+    for ((r = 1; r <= IMAGE_RUNS; r++)); do
+        log "images $IMAGES: run $r/$IMAGE_RUNS"
+        rm -rf "$iout" "$iouts/.out-detente.detente-cache" "$iouts/.out-detente.detente-manifest"
+        m=$(measure "$ilogs/detente-full-$r" "$DETENTE" build --root "$idir/detente" --output "$iout") \
+            && echo "$m" >>"$ires/detente-full" || ifail "detente build (images)" "$ilogs/detente-full-$r"
+        rm -rf "$iout2" "$idir/hugo/resources"
+        m=$(measure "$ilogs/hugo-full-$r" "$HUGO" --quiet -s "$idir/hugo" -d "$iout2") \
+            && echo "$m" >>"$ires/hugo-full" || ifail "hugo (images)" "$ilogs/hugo-full-$r"
+        m=$(measure "$ilogs/detente-rebuild-$r" "$DETENTE" build --root "$idir/detente" --output "$iout") \
+            && echo "$m" >>"$ires/detente-rebuild" || ifail "detente rebuild (images)" "$ilogs/detente-rebuild-$r"
+        rm -rf "$iout"
+        m=$(measure "$ilogs/detente-cached-$r" "$DETENTE" build --root "$idir/detente" --output "$iout") \
+            && echo "$m" >>"$ires/detente-cached" || ifail "detente from the cache" "$ilogs/detente-cached-$r"
+        rm -rf "$iout2"
+        m=$(measure "$ilogs/hugo-cached-$r" "$HUGO" --quiet -s "$idir/hugo" -d "$iout2") \
+            && echo "$m" >>"$ires/hugo-cached" || ifail "hugo from its cache" "$ilogs/hugo-cached-$r"
+    done
+    echo
+    echo "## Images: $IMAGES exchanges with one $IMAGE_SIZE JPEG each (480, 960, 1600 wide, WebP and JPEG)"
+    echo
+    echo "| tool / mode | runs | median wall s | median CPU s | median peak RSS MiB | wall vs hugo |"
+    echo "|-------------|-----:|--------------:|-------------:|--------------------:|-------------:|"
+    iwall() { [ -s "$ires/$1" ] && cut -d' ' -f1 "$ires/$1" | median || echo nan; }
+    for mode in "${IMODES[@]}"; do
+        f=$ires/$(mode_key "$mode")
+        if [ ! -s "$f" ]; then
+            printf '| %s | 0 | FAILED/skipped | | | |\n' "$mode"
+            continue
+        fi
+        case $mode in
+            "detente full") against=$(iwall hugo-full) ;;
+            "detente cached" | "detente rebuild") against=$(iwall hugo-cached) ;;
+            *) against=nan ;;
+        esac
+        wall=$(cut -d' ' -f1 "$f" | median)
+        printf '| %s | %s | %.3f | %.2f | %.0f | %s |\n' "$mode" "$(wc -l <"$f" | tr -d ' ')" \
+            "$wall" "$(cut -d' ' -f2 "$f" | median)" \
+            "$(awk -v k="$(cut -d' ' -f3 "$f" | median)" 'BEGIN { print k / 1024 }')" \
+            "$(awk -v a="$wall" -v b="$against" 'BEGIN {
+                if (b == "nan" || b + 0 == 0) print "n/a"; else printf "%.3f×", a / b }')"
+    done
+    printf '\n(detente rebuild and detente cached are compared with hugo cached.) Images written: detente %s, hugo %s\n' \
+        "$(find "$iout/media" -type f 2>/dev/null | wc -l | tr -d ' ')" \
+        "$(find "$iout2" -name '*.webp' -o -name '*.jpg' 2>/dev/null | wc -l | tr -d ' ')"
+fi
 
 # --- serve edit latency -------------------------------------------------------
 latency_n=""

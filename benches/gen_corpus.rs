@@ -1,8 +1,13 @@
 //! Deterministic synthetic corpus generator for benchmarking detente (and Hugo).
 //!
 //! ```text
-//! cargo run --release --example gen_corpus -- N DIR [--seed S] [--hugo HUGO_DIR]
+//! cargo run --release --example gen_corpus -- N DIR [--seed S] [--hugo HUGO_DIR] [--images WxH]
 //! ```
+//!
+//! With `--images WxH`, every exchange also gets one JPEG of W × H pixels
+//! (`content/media/<slug>.jpg`, listed in `[[media]]`; for Hugo the same
+//! file, hard-linked, as `assets/media/<slug>.jpg`, named by the `image`
+//! param its single layout resizes).
 //!
 //! Writes a detente site with N exchanges to `DIR/content/` and, with `--hugo`,
 //! the same content (same seed, same bodies) as a Hugo site in `HUGO_DIR`
@@ -535,6 +540,8 @@ struct Exchange {
     issues: Vec<usize>,
     summary: String,
     body: String,
+    /// Has one JPEG (`--images`).
+    image: bool,
 }
 
 fn official_count(n: usize) -> usize {
@@ -658,6 +665,7 @@ fn make_exchange(
         issues: iss,
         summary,
         body,
+        image: false,
     }
 }
 
@@ -707,6 +715,53 @@ fn toml_list(out: &mut String, slugs: impl Iterator<Item = String>) {
     out.push(']');
 }
 
+/// A photograph-like JPEG: smooth light, a horizon, shapes and sensor
+/// noise, different for every `id`, so the encoders work as on a photo.
+fn photo(id: usize, width: u32, height: u32) -> Vec<u8> {
+    let mut rng = Rng(0x5eed ^ (id as u64).wrapping_mul(0x9e37_79b9));
+    let hue = [
+        rng.below(200) as f32,
+        rng.below(200) as f32,
+        rng.below(200) as f32,
+    ];
+    let horizon = height as f32 * (0.35 + rng.below(30) as f32 / 100.0);
+    let blobs: Vec<(f32, f32, f32)> = (0..6)
+        .map(|_| {
+            (
+                rng.below(width as usize) as f32,
+                rng.below(height as usize) as f32,
+                (width / 12 + rng.below(width as usize / 6) as u32) as f32,
+            )
+        })
+        .collect();
+    let mut noise = rng.next_u64();
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let sky = if fy < horizon { 1.0 } else { 0.55 };
+        let mut v = [0f32; 3];
+        for (c, h) in v.iter_mut().zip(hue) {
+            *c = h * sky + 40.0 * (fx / width as f32) + 30.0 * (fy / height as f32);
+        }
+        for &(bx, by, r) in &blobs {
+            let d = ((fx - bx).powi(2) + (fy - by).powi(2)).sqrt();
+            if d < r {
+                v[0] += 50.0 * (1.0 - d / r);
+                v[2] -= 30.0 * (1.0 - d / r);
+            }
+        }
+        noise ^= noise << 13;
+        noise ^= noise >> 7;
+        noise ^= noise << 17;
+        let n = (noise & 15) as f32 - 7.5;
+        image::Rgb(v.map(|c| (c + n).clamp(0.0, 255.0) as u8))
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88)
+        .encode_image(&img)
+        .expect("encode a JPEG in memory");
+    out
+}
+
 fn detente_exchange(e: &Exchange, officials: &[Official], issues: &[Issue]) -> String {
     let mut s = String::with_capacity(e.body.len() + 512);
     let _ = writeln!(
@@ -724,7 +779,15 @@ fn detente_exchange(e: &Exchange, officials: &[Official], issues: &[Issue]) -> S
     );
     s.push_str("\nissues = ");
     toml_list(&mut s, e.issues.iter().map(|&i| issues[i].slug.clone()));
-    let _ = write!(s, "\nsummary = \"{}\"\n+++\n", e.summary);
+    let _ = write!(s, "\nsummary = \"{}\"\n", e.summary);
+    if e.image {
+        let _ = write!(
+            s,
+            "[[media]]\nsrc = \"/media/{}.jpg\"\nalt = \"A photograph of {}\"\n",
+            e.slug, e.title
+        );
+    }
+    s.push_str("+++\n");
     s.push_str(&e.body);
     s
 }
@@ -753,6 +816,13 @@ fn hugo_exchange(e: &Exchange, officials: &[Official], issues: &[Issue]) -> Stri
     if let Some(loc) = e.location {
         let _ = writeln!(s, "location = \"{loc}\"");
     }
+    if e.image {
+        let _ = writeln!(
+            s,
+            "image = \"media/{}.jpg\"\nalt = \"A photograph of {}\"",
+            e.slug, e.title
+        );
+    }
     s.push_str("+++\n");
     s.push_str(&e.body);
     s
@@ -778,6 +848,11 @@ title = "Synthetic timeline"
 # Exchanges run to 2026-12-31; Hugo skips future-dated pages by default.
 buildFuture = true
 disableKinds = ["RSS", "sitemap", "robotsTXT", "section"]
+
+# Images (--images) as detente makes them: Lanczos, quality 80, upright.
+[imaging]
+resampleFilter = "lanczos"
+quality = 80
 
 [pagination]
 pagerSize = 250
@@ -813,14 +888,17 @@ struct Args {
     dir: PathBuf,
     seed: u64,
     hugo: Option<PathBuf>,
+    /// One JPEG of this size per exchange.
+    images: Option<(u32, u32)>,
 }
 
-const USAGE: &str = "usage: gen_corpus N DIR [--seed S] [--hugo HUGO_DIR]";
+const USAGE: &str = "usage: gen_corpus N DIR [--seed S] [--hugo HUGO_DIR] [--images WxH]";
 
 fn parse_args() -> Result<Args, String> {
     let mut positional = Vec::new();
     let mut seed = DEFAULT_SEED;
     let mut hugo = None;
+    let mut images = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -832,6 +910,17 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|e| format!("invalid --seed {v:?}: {e}"))?;
             }
             "--hugo" => hugo = Some(PathBuf::from(it.next().ok_or("--hugo needs a directory")?)),
+            "--images" => {
+                let v = it.next().ok_or("--images needs WxH")?;
+                let size = v
+                    .split_once('x')
+                    .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+                    .filter(|&(w, h): &(u32, u32)| w > 0 && h > 0)
+                    .ok_or_else(|| {
+                        format!("invalid --images {v:?}: expected WxH, e.g. 3000x2000")
+                    })?;
+                images = Some(size);
+            }
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             _ => positional.push(a),
         }
@@ -847,6 +936,7 @@ fn parse_args() -> Result<Args, String> {
         dir: PathBuf::from(dir),
         seed,
         hugo,
+        images,
     })
 }
 
@@ -868,7 +958,8 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     if let Some(h) = &args.hugo {
-        if let Err(msg) = prepare_root(h, &["content", "layouts", "public"]) {
+        if let Err(msg) = prepare_root(h, &["content", "layouts", "public", "assets", "resources"])
+        {
             eprintln!("gen_corpus: {msg}");
             return ExitCode::FAILURE;
         }
@@ -942,8 +1033,13 @@ fn main() -> ExitCode {
     let day_range = (days_from_civil(1972, 1, 1), days_from_civil(2026, 12, 31));
     let ex_dir = content.join("exchanges");
     let mut bytes = 0usize;
+    let mut pictures = Vec::new();
     for id in 1..=args.n {
-        let e = make_exchange(&mut rng, id, &officials, day_range);
+        let mut e = make_exchange(&mut rng, id, &officials, day_range);
+        e.image = args.images.is_some();
+        if e.image {
+            pictures.push((id, e.slug.clone()));
+        }
         bytes += e.body.len();
         let file = format!("{}.md", e.slug);
         write_file(
@@ -956,6 +1052,27 @@ fn main() -> ExitCode {
                 &hugo_exchange(&e, &officials, &issues),
             );
         }
+    }
+
+    if let Some((w, h)) = args.images {
+        use rayon::prelude::*;
+        let media = content.join("media");
+        mkdirs(&media);
+        let assets = args.hugo.as_ref().map(|h| h.join("assets/media"));
+        if let Some(a) = &assets {
+            mkdirs(a);
+        }
+        pictures.par_iter().for_each(|(id, slug)| {
+            let file = media.join(format!("{slug}.jpg"));
+            fs::write(&file, photo(*id, w, h)).expect("write an image");
+            if let Some(a) = &assets {
+                let twin = a.join(format!("{slug}.jpg"));
+                if fs::hard_link(&file, &twin).is_err() {
+                    fs::copy(&file, &twin).expect("copy an image");
+                }
+            }
+        });
+        eprintln!("gen_corpus: {} images of {w}x{h}", pictures.len());
     }
 
     eprintln!(

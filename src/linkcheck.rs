@@ -442,6 +442,12 @@ fn scan_html(text: &str) -> Scanned {
         for (k, v) in &tag.attrs {
             match k.as_str() {
                 "href" | "src" => s.links.push(v.clone()),
+                // `url 480w, url 960w`: each candidate's URL.
+                "srcset" => s.links.extend(
+                    v.split(',')
+                        .filter_map(|c| c.split_whitespace().next())
+                        .map(str::to_string),
+                ),
                 "id" => {
                     s.ids.insert(v.clone());
                 }
@@ -487,10 +493,13 @@ mod tests {
     fn scans_links_and_ids_but_not_scripts_or_comments() {
         let html = r#"<a href="x/?q=1#h" id=top-link>x</a><!-- <a href="no"> -->
             <script type="application/ld+json">{"a":"<a href='nope'>"}</script>
-            <img src='i.png' alt="a > b"><h2 id="h">t</h2><a name=n></a>
+            <img src='i.png' alt="a > b" srcset="s-1.png 1x, s-2.png 2x"><h2 id="h">t</h2><a name=n></a>
             <a href="a&amp;b">y</a>"#;
         let s = scan_html(html);
-        assert_eq!(s.links, vec!["x/?q=1#h", "i.png", "a&b"]);
+        assert_eq!(
+            s.links,
+            vec!["x/?q=1#h", "i.png", "s-1.png", "s-2.png", "a&b"]
+        );
         assert!(s.ids.contains("h") && s.ids.contains("n") && s.ids.contains("top-link"));
     }
 

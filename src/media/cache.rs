@@ -208,9 +208,10 @@ impl Cache {
         if let Some(Ok(staging)) = self.staging.take() {
             let _ = std::fs::remove_dir_all(staging);
         }
-        if let Some(dir) = &self.dir
-            && !self.existed
-            && !self.read_only
+        if let Some(dir) = self
+            .dir
+            .as_ref()
+            .filter(|_| !self.existed && !self.read_only)
         {
             // Only if empty.
             let _ = std::fs::remove_dir(dir);
@@ -236,9 +237,7 @@ fn sweep(dir: &Path) {
             .to_str()
             .and_then(|n| n.strip_prefix(STAGING))
             .and_then(|p| p.parse::<u32>().ok());
-        if let Some(pid) = pid
-            && !crate::output::process_alive(pid)
-        {
+        if pid.is_some_and(|pid| !crate::output::process_alive(pid)) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

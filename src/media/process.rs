@@ -92,9 +92,8 @@ pub fn process(
             Some(Ok(p)) => {
                 if mode == Mode::Build {
                     for o in p.outputs() {
-                        if let Some(name) = o.path.strip_prefix("media/")
-                            && let Some((from, _)) = cache.find(name)
-                        {
+                        let found = o.path.strip_prefix("media/").and_then(|n| cache.find(n));
+                        if let Some((from, _)) = found {
                             published.insert(o.path.clone(), from);
                         }
                     }
@@ -130,6 +129,64 @@ fn all_media_mut(site: &mut Site) -> impl Iterator<Item = &mut Media> {
         .chain(site.officials.iter_mut().flat_map(|o| &mut o.image))
 }
 
+/// One source file as the stage reads it: its bytes and pixels only once
+/// they are needed (a source the cache knows is not read at all).
+struct Source<'a> {
+    root: &'a Path,
+    rel: &'a Path,
+    shown: String,
+    known: Known,
+    bytes: Option<Vec<u8>>,
+    decoded: Option<img::Decoded>,
+}
+
+impl Source<'_> {
+    /// Its bytes (read again, and checked against the known hash, when the
+    /// cache knew the file but lost what was made of it).
+    fn bytes(&mut self) -> Result<Vec<u8>, Refusal> {
+        if let Some(b) = self.bytes.take() {
+            return Ok(b);
+        }
+        let (file, _, _) = open(self.root, self.rel)?;
+        let b = read(file, &self.shown)?;
+        if super::hash_bytes(&b) != self.known.hash {
+            return Err(Refusal::new(
+                "the file changed while it was being read",
+                "build again",
+            ));
+        }
+        Ok(b)
+    }
+
+    /// Its pixels, decoded once.
+    fn decoded(&mut self) -> Result<&img::Decoded, Refusal> {
+        if self.decoded.is_none() {
+            let bytes = self.bytes()?;
+            let d = img::decode(&bytes).map_err(|p| refusal(&self.shown, p))?;
+            self.decoded = Some(d);
+        }
+        self.decoded
+            .as_ref()
+            .ok_or_else(|| Refusal::new("the image could not be decoded", "build again"))
+    }
+
+    /// Its pixels at `width` × `height`, resized once for both encoders.
+    fn resized<'s>(
+        &mut self,
+        kept: &'s mut Option<::image::DynamicImage>,
+        width: u32,
+        height: u32,
+    ) -> Result<&'s ::image::DynamicImage, Refusal> {
+        if kept.is_none() {
+            let shown = self.shown.clone();
+            let d = self.decoded()?;
+            *kept = Some(img::resize(&d.image, width, height).map_err(|p| refusal(&shown, p))?);
+        }
+        kept.as_ref()
+            .ok_or_else(|| Refusal::new("the image could not be resized", "build again"))
+    }
+}
+
 /// Processes the source `rel` (relative to `root`).
 fn one(
     root: &Path,
@@ -148,39 +205,57 @@ fn one(
     })?;
     let (file, len, modified) = open(root, rel)?;
     let key = rel.to_string_lossy().replace('\\', "/");
-    let mut bytes = None;
-    let mut decoded = None;
-    let known = match cache.lookup(&key, len, modified) {
-        Some(k) => k,
+    let mut src = match cache.lookup(&key, len, modified) {
+        Some(known) => Source {
+            root,
+            rel,
+            shown,
+            known,
+            bytes: None,
+            decoded: None,
+        },
         None => {
-            let read = read(file, &shown)?;
-            let mut k = Known {
+            let bytes = read(file, &shown)?;
+            let mut known = Known {
                 len,
                 modified,
-                hash: super::hash_bytes(&read),
+                hash: super::hash_bytes(&bytes),
                 width: 0,
                 height: 0,
                 alpha: false,
             };
+            let mut decoded = None;
             if kind == MediaKind::Image {
-                let d = img::decode(&read).map_err(|p| refusal(&shown, p))?;
-                (k.width, k.height, k.alpha) = (d.image.width(), d.image.height(), d.alpha);
+                let d = img::decode(&bytes).map_err(|p| refusal(&shown, p))?;
+                (known.width, known.height, known.alpha) =
+                    (d.image.width(), d.image.height(), d.alpha);
                 decoded = Some(d);
             }
-            bytes = Some(read);
-            cache.learn(&key, k);
-            k
+            cache.learn(&key, known);
+            Source {
+                root,
+                rel,
+                shown,
+                known,
+                bytes: Some(bytes),
+                decoded,
+            }
         }
     };
+    let known = src.known;
     let stem = stem_of(rel);
-    let made = |name: &str, make: &mut dyn FnMut() -> Result<Vec<u8>, Refusal>| {
+    // The cached file `name`'s size, made by `make` when the cache lacks it.
+    let made = |name: &str,
+                src: &mut Source,
+                make: &mut dyn FnMut(&mut Source) -> Result<Vec<u8>, Refusal>|
+     -> Result<u64, Refusal> {
         if mode == Mode::Check || !cache.writable() {
             return Ok(0);
         }
         if let Some((_, len)) = cache.find(name) {
             return Ok(len);
         }
-        let bytes = make()?;
+        let bytes = make(src)?;
         cache.stage(name, &bytes).map(|(_, len)| len).map_err(|e| {
             Refusal::new(
                 format!("could not keep what was made of it: {e}"),
@@ -188,27 +263,12 @@ fn one(
             )
         })
     };
-    // The source's bytes, read now if the cache knew them but lost a file.
-    let source = |bytes: &mut Option<Vec<u8>>| -> Result<Vec<u8>, Refusal> {
-        if let Some(b) = bytes.take() {
-            return Ok(b);
-        }
-        let (file, _, _) = open(root, rel)?;
-        let b = read(file, &shown)?;
-        if super::hash_bytes(&b) != known.hash {
-            return Err(Refusal::new(
-                "the file changed while it was being read",
-                "build again",
-            ));
-        }
-        Ok(b)
-    };
     if kind == MediaKind::Document {
-        let ext = super::extension(&shown)
+        let ext = super::extension(&src.shown)
             .filter(|e| e.bytes().all(|b| b.is_ascii_alphanumeric()))
             .map_or(String::new(), |e| format!(".{e}"));
         let name = format!("{stem}-{:010x}{ext}", known.hash & 0xff_ffff_ffff);
-        let size = made(&name, &mut || source(&mut bytes))?;
+        let size = made(&name, &mut src, &mut |s| s.bytes())?;
         return Ok(Processed {
             hash: known.hash,
             bytes: len,
@@ -217,53 +277,39 @@ fn one(
             sizes: Vec::new(),
             copy: Some(Output {
                 path: format!("media/{name}"),
-                media_type: super::document_type(&shown),
+                media_type: super::document_type(&src.shown),
                 bytes: if mode == Mode::Check { len } else { size },
             }),
         });
     }
+    // The names change with the bytes and with every setting that changes
+    // what is made of them.
     let id = {
         let mut h = rustc_hash::FxHasher::default();
         (known.hash, settings, ENCODING).hash(&mut h);
         h.finish() & 0xff_ffff_ffff
     };
-    let fallback_ext = if known.alpha { "png" } else { "jpg" };
-    let fallback_type = if known.alpha {
-        "image/png"
+    let (fallback_ext, fallback_type) = if known.alpha {
+        ("png", "image/png")
     } else {
-        "image/jpeg"
+        ("jpg", "image/jpeg")
     };
+    let quality = settings.quality;
     let mut sizes = Vec::new();
     for width in settings.widths_for(known.width) {
         let height = img::scaled_height(known.width, known.height, width);
-        let mut resized: Option<::image::DynamicImage> = None;
-        let mut pixels = |decoded: &mut Option<img::Decoded>,
-                          bytes: &mut Option<Vec<u8>>|
-         -> Result<::image::DynamicImage, Refusal> {
-            if let Some(r) = &resized {
-                return Ok(r.clone());
-            }
-            if decoded.is_none() {
-                let b = source(bytes)?;
-                *decoded = Some(img::decode(&b).map_err(|p| refusal(&shown, p))?);
-            }
-            let d = decoded.as_ref().map(|d| &d.image);
-            let r = match d {
-                Some(d) => img::resize(d, width, height).map_err(|p| refusal(&shown, p))?,
-                None => unreachable_decoded()?,
-            };
-            resized = Some(r.clone());
-            Ok(r)
-        };
+        let mut kept = None;
         let webp_name = format!("{stem}-{id:010x}-{width}.webp");
-        let webp_size = made(&webp_name, &mut || {
-            let r = pixels(&mut decoded, &mut bytes)?;
-            img::webp(&r, settings.quality).map_err(|p| refusal(&shown, p))
+        let webp_size = made(&webp_name, &mut src, &mut |s| {
+            let shown = s.shown.clone();
+            let r = s.resized(&mut kept, width, height)?;
+            img::webp(r, quality).map_err(|p| refusal(&shown, p))
         })?;
         let fallback_name = format!("{stem}-{id:010x}-{width}.{fallback_ext}");
-        let fallback_size = made(&fallback_name, &mut || {
-            let r = pixels(&mut decoded, &mut bytes)?;
-            img::fallback(&r, known.alpha, settings.quality)
+        let fallback_size = made(&fallback_name, &mut src, &mut |s| {
+            let shown = s.shown.clone();
+            let r = s.resized(&mut kept, width, height)?;
+            img::fallback(r, known.alpha, quality)
                 .map(|(b, _)| b)
                 .map_err(|p| refusal(&shown, p))
         })?;
@@ -290,13 +336,6 @@ fn one(
         sizes,
         copy: None,
     })
-}
-
-fn unreachable_decoded() -> Result<::image::DynamicImage, Refusal> {
-    Err(Refusal::new(
-        "the image could not be decoded",
-        "build again",
-    ))
 }
 
 /// Opens the source without blocking on a named pipe; refuses what is not

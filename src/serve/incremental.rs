@@ -147,6 +147,13 @@ impl Session {
         s
     }
 
+    /// Keeps the media this session makes in the cache beside `output`
+    /// (another output folder than the one served), before the first
+    /// rebuild.
+    pub fn keep_media_beside(&mut self, output: &Path) {
+        self.cache = crate::media::Cache::open(output);
+    }
+
     fn reread_all_entries(&mut self) {
         let mut problems = Vec::new();
         let root = &self.root;

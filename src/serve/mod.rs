@@ -79,6 +79,12 @@ pub fn run(args: &Args) -> Result<String> {
     let root = std::fs::canonicalize(&args.root)
         .map_err(|e| Error::io("open the site folder", &args.root, e))?;
     let mut session = Session::open(&root, &output, args.drafts, &url);
+    if temporary.is_some() {
+        // The temporary folder goes when serve stops: the media made for
+        // it are kept in the cache of `detente build`'s default output
+        // instead, so the next serve (or build) does not make them again.
+        session.keep_media_beside(&root.join("public"));
+    }
     let hub = Arc::new(Hub::default());
     // Warnings are printed when they change, not after every edit.
     let mut shown: Vec<crate::error::Diagnostic> = Vec::new();

@@ -15,6 +15,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -169,6 +170,8 @@ const TYPES = {
   ".xml": "application/xml",
   ".svg": "image/svg+xml",
   ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".webp": "image/webp",
   ".ico": "image/x-icon",
   ".txt": "text/plain; charset=utf-8",
 };
@@ -676,6 +679,145 @@ describe("accessibility", () => {
       });
     });
   }
+});
+
+// ---------------------------------------------------------------- media
+
+/** The CRC-32 of PNG chunks. */
+function crc32(bytes) {
+  let crc = ~0;
+  for (const b of bytes) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return ~crc >>> 0;
+}
+
+/** A w × h PNG: a sky-to-ground gradient with a sun, like a photograph. */
+function photoPng(w, h) {
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * (w * 3 + 1);
+    for (let x = 0; x < w; x++) {
+      const sun = Math.hypot(x - w * 0.7, y - h * 0.3) < h * 0.12;
+      const i = row + 1 + x * 3;
+      raw[i] = sun ? 250 : (60 + (y * 120) / h) | 0;
+      raw[i + 1] = sun ? 220 : (90 + (x * 80) / w) | 0;
+      raw[i + 2] = sun ? 120 : (200 - (y * 100) / h) | 0;
+    }
+  }
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", zlib.deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+describe("media", () => {
+  // The shipped site has no images: a copy of its content gets two photos
+  // on its oldest exchange, is built and served on its own.
+  let mediaServer;
+  let mediaBase;
+  const PAGE = `/exchanges/${FIRST}/`;
+  before(async () => {
+    const root = path.join(out, "media-site");
+    fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
+    fs.mkdirSync(path.join(root, "content", "media"), { recursive: true });
+    fs.writeFileSync(path.join(root, "content", "media", "talks.png"), photoPng(1600, 1000));
+    fs.writeFileSync(path.join(root, "content", "media", "table.png"), photoPng(800, 800));
+    const entry = path.join(root, "content", "exchanges", `${FIRST}.md`);
+    const text = fs.readFileSync(entry, "utf8");
+    const media =
+      '[[media]]\nsrc = "/media/talks.png"\nalt = "The two delegations across the table"\n' +
+      'caption = "The talks"\ncredit = "U.S. Department of State"\nlicense = "Public domain"\n' +
+      '[[media]]\nsrc = "/media/table.png"\nalt = "The table before the talks"\n';
+    fs.writeFileSync(entry, text.replace(/\n\+\+\+\r?\n/, `\n${media}+++\n`));
+    const site = path.join(out, "media-public");
+    const built = spawnSync(detenteBinary(), ["build", "--root", root, "--output", site], { encoding: "utf8" });
+    assert.equal(built.status, 0, `detente build failed:\n${built.stdout}\n${built.stderr}`);
+    mediaServer = await serve(site);
+    mediaBase = `http://127.0.0.1:${mediaServer.address().port}`;
+  });
+  after(async () => {
+    await new Promise((resolve) => (mediaServer ? mediaServer.close(resolve) : resolve()));
+  });
+
+  for (const [name, viewport] of [
+    ["phone", { width: 360, height: 740 }],
+    ["desktop", { width: 1280, height: 800 }],
+  ]) {
+    test(`an exchange page with images does not shift as they load (${name})`, async () => {
+      await withContext({ viewport }, async (context) => {
+        const { page, problems } = await watchedPage(context, { strict: true });
+        await page.addInitScript(() => {
+          window.__shifts = [];
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) {
+              if (!e.hadRecentInput) window.__shifts.push(e.value);
+            }
+          }).observe({ type: "layout-shift", buffered: true });
+        });
+        // The images arrive late, as on a slow network: only their boxes,
+        // sized by width and height, can keep the text below in place.
+        let held = 0;
+        await page.route(/\/media\//, (route) => {
+          held += 1;
+          setTimeout(() => route.continue(), 600);
+        });
+        await page.goto(mediaBase + PAGE, { waitUntil: "networkidle" });
+        await page.locator("figure.media img").last().scrollIntoViewIfNeeded();
+        await page.waitForLoadState("networkidle");
+        await page.waitForTimeout(300);
+        assert.ok(held >= 2, `the images were held back (${held})`);
+        const images = await page.$$eval("figure.media img", (imgs) =>
+          imgs.map((i) => ({
+            loaded: i.complete && i.naturalWidth > 0,
+            ratio: i.getBoundingClientRect().width / i.getBoundingClientRect().height,
+            lazy: i.loading,
+            src: i.currentSrc,
+          })),
+        );
+        assert.equal(images.length, 2);
+        for (const i of images) assert.ok(i.loaded, `loaded: ${JSON.stringify(i)}`);
+        assert.ok(Math.abs(images[0].ratio - 1.6) < 0.02, `aspect ratio ${images[0].ratio}`);
+        assert.equal(images[0].lazy, "auto", "the first image is not lazy");
+        assert.equal(images[1].lazy, "lazy");
+        assert.match(images[0].src, /\.webp$/, "the browser takes the WebP");
+        const shifts = await page.evaluate(() => window.__shifts);
+        assert.equal(shifts.reduce((a, b) => a + b, 0), 0, `layout shifts: ${JSON.stringify(shifts)}`);
+        assert.deepEqual(problems, []);
+      });
+    });
+  }
+
+  test("axe finds no serious or critical violation on pages with images", async () => {
+    for (const scheme of ["light", "dark"]) {
+      await withContext({ colorScheme: scheme }, async (context) => {
+        // The exchange page with its figures, and a list of cards with the
+        // thumbnail (a year page: the home page's axe check is the one above).
+        for (const url of [PAGE, `/years/${BY_SLUG.get(FIRST).date.slice(0, 4)}/`]) {
+          const { page } = await watchedPage(context);
+          await page.goto(mediaBase + url, { waitUntil: "networkidle" });
+          assert.ok((await page.locator("img").count()) > 0, `${url} shows an image`);
+          assert.deepEqual(await axeViolations(page), [], `${url} (${scheme})`);
+          await page.close();
+        }
+      });
+    }
+  });
 });
 
 describe("screenshots", () => {
