@@ -500,3 +500,36 @@ fn check_decodes_every_image_and_writes_nothing() {
         .collect();
     assert!(left.is_empty(), "check wrote {left:?}");
 }
+
+#[test]
+fn media_text_is_escaped_everywhere() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    media_site(&root);
+    let hostile = "<script>alert(1)</script>\\\"' & </title>";
+    let text = std::fs::read_to_string(root.join(EX)).expect("read");
+    let text = text
+        .replace("Blinken and Qin shake hands", hostile)
+        .replace("In the Great Hall", hostile)
+        .replace(
+            "credit = \"State Department\"",
+            &format!("credit = \"{hostile}\""),
+        )
+        .replace("\"Public domain\"", &format!("\"{hostile}\""));
+    std::fs::write(root.join(EX), text).expect("write");
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    for (rel, bytes) in snapshot(&out) {
+        if rel.starts_with("media/") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("<script>alert"), "{rel} carries raw markup");
+    }
+    let page = read(&out, PAGE);
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped on the page"
+    );
+}
