@@ -516,7 +516,7 @@ fn slide(site: &Site, urls: &Urls, i: usize) -> Slide {
                 thumbnail: m
                     .done
                     .as_ref()
-                    .and_then(|p| p.smallest())
+                    .and_then(|p| p.thumb.as_ref())
                     .map(|s| urls.absolute(&s.fallback.path)),
                 link: f.link.clone(),
             }

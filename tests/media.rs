@@ -111,12 +111,14 @@ fn images_documents_and_portraits_are_published_and_shown() {
     let names = media_files(&out);
 
     // The photo is shown upright (600 x 1000): one rendition at 480, one at
-    // its own width, never wider; WebP and JPEG each.
+    // its own width, never wider, and a thumbnail 192 wide; WebP and JPEG
+    // each.
     for ext in ["webp", "jpg"] {
         let widths: Vec<&String> = named(&names, "summit-", &format!(".{ext}"));
-        assert_eq!(widths.len(), 2, "{names:?}");
-        assert!(widths.iter().any(|n| n.ends_with(&format!("-480.{ext}"))));
-        assert!(widths.iter().any(|n| n.ends_with(&format!("-600.{ext}"))));
+        assert_eq!(widths.len(), 3, "{names:?}");
+        for w in [192, 480, 600] {
+            assert!(widths.iter().any(|n| n.ends_with(&format!("-{w}.{ext}"))));
+        }
     }
     let big = named(&names, "summit-", "-600.jpg")[0].clone();
     let bytes = std::fs::read(out.join("media").join(&big)).expect("read");
@@ -145,7 +147,7 @@ fn images_documents_and_portraits_are_published_and_shown() {
         1,
         "{names:?}"
     );
-    assert_eq!(named(&names, "handshake-", ".webp").len(), 1, "{names:?}");
+    assert_eq!(named(&names, "handshake-", ".webp").len(), 2, "{names:?}");
     // The document, under a content-hashed name.
     let pdf = named(&names, "readout-", ".pdf");
     assert_eq!(pdf.len(), 1, "{names:?}");
@@ -188,9 +190,9 @@ fn images_documents_and_portraits_are_published_and_shown() {
     // Cards: a small lazy thumbnail with its size.
     let home = read(&out, "index.html");
     let thumb = tag_with(&home, "src=\"./media/summit-");
-    assert!(attr(thumb, "src").is_some_and(|s| s.ends_with("-480.jpg")));
-    assert_eq!(attr(thumb, "width"), Some("480"));
-    assert_eq!(attr(thumb, "height"), Some("800"));
+    assert!(attr(thumb, "src").is_some_and(|s| s.ends_with("-192.jpg")));
+    assert_eq!(attr(thumb, "width"), Some("192"));
+    assert_eq!(attr(thumb, "height"), Some("320"));
     assert_eq!(attr(thumb, "loading"), Some("lazy"));
 
     // The official's page shows the portrait, and shares it.
@@ -499,4 +501,37 @@ fn check_decodes_every_image_and_writes_nothing() {
         .filter(|n| n.to_string_lossy().contains("detente"))
         .collect();
     assert!(left.is_empty(), "check wrote {left:?}");
+}
+
+#[test]
+fn media_text_is_escaped_everywhere() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    media_site(&root);
+    let hostile = "<script>alert(1)</script>\\\"' & </title>";
+    let text = std::fs::read_to_string(root.join(EX)).expect("read");
+    let text = text
+        .replace("Blinken and Qin shake hands", hostile)
+        .replace("In the Great Hall", hostile)
+        .replace(
+            "credit = \"State Department\"",
+            &format!("credit = \"{hostile}\""),
+        )
+        .replace("\"Public domain\"", &format!("\"{hostile}\""));
+    std::fs::write(root.join(EX), text).expect("write");
+    let out = dir.path().join("public");
+    build(&root, &out, &[]);
+    for (rel, bytes) in snapshot(&out) {
+        if rel.starts_with("media/") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("<script>alert"), "{rel} carries raw markup");
+    }
+    let page = read(&out, PAGE);
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped on the page"
+    );
 }

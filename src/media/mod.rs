@@ -94,6 +94,9 @@ pub struct Processed {
     pub height: u32,
     /// An image's renditions, narrowest first.
     pub sizes: Vec<Rendition>,
+    /// An image's thumbnail, for cards (`[images] thumbnail` wide, or
+    /// its own width when narrower).
+    pub thumb: Option<Rendition>,
     /// A document's published copy.
     pub copy: Option<Output>,
 }
@@ -124,15 +127,11 @@ impl Processed {
         self.sizes.last()
     }
 
-    /// The narrowest rendition (thumbnails).
-    pub fn smallest(&self) -> Option<&Rendition> {
-        self.sizes.first()
-    }
-
     /// Every file published for it.
     pub fn outputs(&self) -> impl Iterator<Item = &Output> {
         self.sizes
             .iter()
+            .chain(&self.thumb)
             .flat_map(|r| [&r.webp, &r.fallback])
             .chain(&self.copy)
     }
@@ -283,6 +282,9 @@ pub struct ImagesConfig {
     pub widths: Vec<u32>,
     /// Encoder quality, 1–100, for WebP and the JPEG fallback.
     pub quality: u8,
+    /// The width of the thumbnails cards show (twice their width on the
+    /// page, for sharp screens).
+    pub thumbnail: u32,
 }
 
 /// The narrowest and widest width `[images] widths` may list.
@@ -293,6 +295,7 @@ impl Default for ImagesConfig {
         ImagesConfig {
             widths: vec![480, 960, 1600],
             quality: 80,
+            thumbnail: 192,
         }
     }
 }
@@ -302,6 +305,7 @@ impl Default for ImagesConfig {
 struct RawImages {
     widths: Option<Vec<u32>>,
     quality: Option<u8>,
+    thumbnail: Option<u32>,
 }
 
 impl TryFrom<RawImages> for ImagesConfig {
@@ -321,7 +325,17 @@ impl TryFrom<RawImages> for ImagesConfig {
         if !(1..=100).contains(&quality) {
             return Err("`[images] quality` must be from 1 to 100, e.g. 80".into());
         }
-        Ok(ImagesConfig { widths, quality })
+        let thumbnail = raw.thumbnail.unwrap_or(defaults.thumbnail);
+        if !(lo..=hi).contains(&thumbnail) {
+            return Err(format!(
+                "`[images] thumbnail` must be a width from {lo} to {hi} pixels, e.g. 192"
+            ));
+        }
+        Ok(ImagesConfig {
+            widths,
+            quality,
+            thumbnail,
+        })
     }
 }
 

@@ -275,6 +275,7 @@ fn one(
             width: 0,
             height: 0,
             sizes: Vec::new(),
+            thumb: None,
             copy: Some(Output {
                 path: format!("media/{name}"),
                 media_type: super::document_type(&src.shown),
@@ -296,7 +297,9 @@ fn one(
     };
     let quality = settings.quality;
     let mut sizes = Vec::new();
-    for width in settings.widths_for(known.width) {
+    let thumb_width = settings.thumbnail.min(known.width);
+    let widths = settings.widths_for(known.width);
+    for width in widths.iter().copied().chain([thumb_width]) {
         let height = img::scaled_height(known.width, known.height, width);
         let mut kept = None;
         let webp_name = format!("{stem}-{id:010x}-{width}.webp");
@@ -328,12 +331,15 @@ fn one(
             },
         });
     }
+    // The last one made is the thumbnail.
+    let thumb = sizes.pop();
     Ok(Processed {
         hash: known.hash,
         bytes: len,
         width: known.width,
         height: known.height,
         sizes,
+        thumb,
         copy: None,
     })
 }

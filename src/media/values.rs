@@ -86,10 +86,10 @@ pub fn image(m: &Media, lazy: bool) -> Option<Value> {
     ))
 }
 
-/// A card's thumbnail: the narrowest rendition of the first image.
+/// A card's thumbnail: the first image's thumbnail rendition.
 pub fn thumbnail(media: &[Media]) -> Value {
     let first = media.iter().find(|m| m.kind == MediaKind::Image);
-    let Some((m, r)) = first.and_then(|m| Some((m, m.done.as_ref()?.smallest()?))) else {
+    let Some((m, r)) = first.and_then(|m| Some((m, m.done.as_ref()?.thumb.as_ref()?))) else {
         return Value::none();
     };
     map([
