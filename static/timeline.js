@@ -57,6 +57,10 @@
   });
   /** Results shown at first, and added by each "Show more". */
   var PAGE = 25;
+  /** Cards whose chunks are fetched before the rest of a page's. */
+  var FIRST = 5;
+  /** Milliseconds of quiet in the search field before it is searched. */
+  var TYPING_PAUSE = 30;
   /** A prefix reaching over more term shards than this is matched whole. */
   var PREFIX_SHARDS = 8;
 
@@ -777,7 +781,20 @@
     if (more) {
       more.disabled = true;
     }
-    var cards = ids.map(cardOf); // all chunks asked for at once
+    // The chunks of the first few cards first, then the rest: the top of
+    // the list comes in with as few bytes as it needs.
+    var head = ids.slice(0, FIRST);
+    var cards = head.map(cardOf);
+    var rest = Promise.all(cards).then(function () {
+      return ids.slice(FIRST).map(cardOf);
+    });
+    cards = cards.concat(
+      ids.slice(FIRST).map(function (id, k) {
+        return rest.then(function (later) {
+          return later[k];
+        });
+      })
+    );
     var done = cards.reduce(function (before, got) {
       return before.then(function () {
         return got.then(function (c) {
@@ -917,11 +934,13 @@
   var typedSince = false;
   els.q.addEventListener("input", function () {
     clearTimeout(typing);
+    // Results follow the typing at once (a pause of a few milliseconds
+    // lets fast typing through); only the shards a word needs are fetched.
     typing = setTimeout(function () {
       // The first change of a search is a new history entry, the rest refine it.
       update(!typedSince);
       typedSince = true;
-    }, 120);
+    }, TYPING_PAUSE);
   });
   // Choosing a suggestion commits at once; typing waits for Enter or a
   // change of focus (the form's change event).

@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use super::values::{UrlStyle, display_range};
 use crate::assets::fnv1a64;
 use crate::model::Site;
-use words::{Stemming, Words};
+use words::{Piece, Stemming, Words};
 
 /// The folder of the site's own index.
 pub const DIR: &str = "search/";
@@ -35,7 +35,7 @@ pub const MANIFEST: &str = "manifest.js";
 /// The function every shard calls.
 pub const CALLBACK: &str = "detenteShard";
 /// Exchanges per card chunk.
-pub const CARDS_PER_CHUNK: usize = 64;
+pub const CARDS_PER_CHUNK: usize = 32;
 /// A shard of lists or terms grows to about this many bytes (a list or
 /// term longer than that has a shard of its own).
 pub const SHARD_BYTES: usize = 32 * 1024;
@@ -427,51 +427,89 @@ fn postings<'a>(
     // Ranges of ids, indexed side by side, then joined in order.
     let parts = (rayon::current_num_threads() * 4).max(1);
     let step = n.div_ceil(parts).max(1);
-    let maps: Vec<FxHashMap<String, Vec<u32>>> = (0..n.div_ceil(step))
+    let parts: Vec<Part> = (0..n.div_ceil(step))
         .into_par_iter()
         .map(|p| {
-            let mut words = Words::new(stemming);
-            let mut map: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-            let mut doc: FxHashMap<String, u8> = FxHashMap::default();
+            let mut part = Part::new(stemming);
             let mut body = String::new();
             for id in p * step..((p + 1) * step).min(n) {
                 let t = text(id);
-                doc.clear();
-                let mut add = |words: &mut Words, s: &str, w: u8| {
-                    words.terms(s, |term| match doc.get_mut(term) {
-                        Some(best) => *best = (*best).max(w),
-                        None => {
-                            doc.insert(term.to_string(), w);
-                        }
-                    });
-                };
-                add(&mut words, t.title, TITLE);
-                add(&mut words, t.summary, SUMMARY);
+                part.add(id as u32, t.title, TITLE);
+                part.add(id as u32, t.summary, SUMMARY);
                 body.clear();
                 plain_text(t.body, &mut body);
-                add(&mut words, &body, BODY);
-                for (term, &w) in &doc {
-                    let posting = (id as u32) << 2 | u32::from(w);
-                    match map.get_mut(term.as_str()) {
-                        Some(list) => list.push(posting),
-                        None => {
-                            map.insert(term.clone(), vec![posting]);
-                        }
-                    }
-                }
+                part.add(id as u32, &body, BODY);
             }
-            map
+            part
         })
         .collect();
     let mut all: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-    for map in maps {
-        for (term, mut list) in map {
+    for part in parts {
+        for (term, mut list) in part.terms.into_iter().zip(part.lists) {
             all.entry(term).or_default().append(&mut list);
         }
     }
     let mut all: Vec<(String, Vec<u32>)> = all.into_iter().collect();
     all.par_sort_unstable_by(|a, b| utf16_cmp(&a.0, &b.0));
     all
+}
+
+/// The postings of a range of exchanges, made in id order.
+struct Part {
+    words: Words,
+    /// A word (or CJK term) as found → its term.
+    seen: FxHashMap<String, u32>,
+    /// A term → its number.
+    numbers: FxHashMap<String, u32>,
+    terms: Vec<String>,
+    lists: Vec<Vec<u32>>,
+}
+
+impl Part {
+    fn new(stemming: Stemming) -> Part {
+        Part {
+            words: Words::new(stemming),
+            seen: FxHashMap::default(),
+            numbers: FxHashMap::default(),
+            terms: Vec::new(),
+            lists: Vec::new(),
+        }
+    }
+
+    /// Adds the terms of one field of exchange `id` (not before any other).
+    fn add(&mut self, id: u32, text: &str, weight: u8) {
+        let posting = id << 2 | u32::from(weight);
+        words::pieces(text, |piece| {
+            let (Piece::Word(key) | Piece::Cjk(key)) = piece;
+            let t = match self.seen.get(key) {
+                Some(&t) => t,
+                None => {
+                    let term = match piece {
+                        Piece::Word(w) => self.words.stem(w),
+                        Piece::Cjk(c) => c,
+                    };
+                    let t = match self.numbers.get(term) {
+                        Some(&t) => t,
+                        None => {
+                            let t = self.terms.len() as u32;
+                            self.terms.push(term.to_string());
+                            self.numbers.insert(term.to_string(), t);
+                            self.lists.push(Vec::new());
+                            t
+                        }
+                    };
+                    self.seen.insert(key.to_string(), t);
+                    t
+                }
+            };
+            let list = &mut self.lists[t as usize];
+            match list.last_mut() {
+                // Seen in this exchange already: keep the best field.
+                Some(last) if *last >> 2 == id => *last = (*last).max(posting),
+                _ => list.push(posting),
+            }
+        });
+    }
 }
 
 /// The text of a Markdown body, blocks apart.
@@ -576,9 +614,26 @@ fn deltas(out: &mut String, ids: impl Iterator<Item = (usize, u32)>) {
             out.push(',');
         }
         let v = if w == 0 { d } else { d * 4 + i64::from(w) };
-        let _ = write!(out, "{v}");
+        push_number(out, v.unsigned_abs());
     }
     out.push(']');
+}
+
+/// `v` in decimal.
+fn push_number(out: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// A JSON string, script-safe.

@@ -91,10 +91,86 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
-/// Turns text into terms, remembering stems it has made.
+/// A piece of folded text: a word (to stem) or a CJK term (a bigram or a
+/// run's last character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Word(&'a str),
+    Cjk(&'a str),
+}
+
+/// Calls `each` with every piece of `text` (folded first), in order.
+pub fn pieces(text: &str, mut each: impl FnMut(Piece<'_>)) {
+    let folded = fold(text);
+    let s: &str = &folded;
+    if s.is_ascii() {
+        // Letters and digits only, no CJK: bytes will do.
+        let b = s.as_bytes();
+        let word = |k: usize| b.get(k).is_some_and(u8::is_ascii_alphanumeric);
+        let mut k = 0;
+        while k < b.len() {
+            if !word(k) {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            loop {
+                while word(k) {
+                    k += 1;
+                }
+                if b.get(k) == Some(&b'\'') && word(k + 1) {
+                    k += 1;
+                    continue;
+                }
+                break;
+            }
+            if k - start <= MAX_WORD {
+                each(Piece::Word(&s[start..k]));
+            }
+        }
+        return;
+    }
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let end_of = |k: usize| chars.get(k).map_or(s.len(), |&(at, _)| at);
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k].1;
+        if is_cjk(c) {
+            let start = k;
+            while k < chars.len() && is_cjk(chars[k].1) {
+                k += 1;
+            }
+            for b in start..k.saturating_sub(1) {
+                each(Piece::Cjk(&s[chars[b].0..end_of(b + 2)]));
+            }
+            each(Piece::Cjk(&s[chars[k - 1].0..end_of(k)]));
+        } else if is_word(c) {
+            let start = k;
+            loop {
+                while k < chars.len() && is_word(chars[k].1) {
+                    k += 1;
+                }
+                let joined = k + 1 < chars.len() && chars[k].1 == '\'' && is_word(chars[k + 1].1);
+                if !joined {
+                    break;
+                }
+                k += 1;
+            }
+            if k - start <= MAX_WORD {
+                each(Piece::Word(&s[chars[start].0..end_of(k)]));
+            }
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// Turns text into terms, remembering the stems it has made.
 pub struct Words {
     stemmer: Option<rust_stemmers::Stemmer>,
-    stems: FxHashMap<String, String>,
+    /// Word → its stem's place in `list`.
+    stems: FxHashMap<String, usize>,
+    list: Vec<String>,
 }
 
 impl Words {
@@ -107,6 +183,7 @@ impl Words {
                 Stemming::None => None,
             },
             stems: FxHashMap::default(),
+            list: Vec::new(),
         }
     }
 
@@ -118,52 +195,21 @@ impl Words {
         if !word.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'') {
             return word;
         }
-        if !self.stems.contains_key(word) {
-            let stem = stemmer.stem(word).into_owned();
-            self.stems.insert(word.to_string(), stem);
+        if let Some(&at) = self.stems.get(word) {
+            return &self.list[at];
         }
-        self.stems.get(word).map_or(word, String::as_str)
+        let stem = stemmer.stem(word).into_owned();
+        self.list.push(stem);
+        self.stems.insert(word.to_string(), self.list.len() - 1);
+        &self.list[self.list.len() - 1]
     }
 
     /// Calls `each` with every term of `text`, in order (repeats included).
     pub fn terms(&mut self, text: &str, mut each: impl FnMut(&str)) {
-        let folded = fold(text);
-        let s: &str = &folded;
-        let chars: Vec<(usize, char)> = s.char_indices().collect();
-        let end_of = |k: usize| chars.get(k).map_or(s.len(), |&(at, _)| at);
-        let mut k = 0;
-        while k < chars.len() {
-            let c = chars[k].1;
-            if is_cjk(c) {
-                let start = k;
-                while k < chars.len() && is_cjk(chars[k].1) {
-                    k += 1;
-                }
-                for b in start..k.saturating_sub(1) {
-                    each(&s[chars[b].0..end_of(b + 2)]);
-                }
-                each(&s[chars[k - 1].0..end_of(k)]);
-            } else if is_word(c) {
-                let start = k;
-                loop {
-                    while k < chars.len() && is_word(chars[k].1) {
-                        k += 1;
-                    }
-                    let joined =
-                        k + 1 < chars.len() && chars[k].1 == '\'' && is_word(chars[k + 1].1);
-                    if !joined {
-                        break;
-                    }
-                    k += 1;
-                }
-                if k - start <= MAX_WORD {
-                    let word = &s[chars[start].0..end_of(k)];
-                    each(self.stem(word));
-                }
-            } else {
-                k += 1;
-            }
-        }
+        pieces(text, |p| match p {
+            Piece::Word(w) => each(self.stem(w)),
+            Piece::Cjk(t) => each(t),
+        });
     }
 
     /// The terms of `text` as owned strings (tests, small texts).
