@@ -213,3 +213,40 @@ fn an_edit_rewrites_only_the_shards_it_changes() {
         changed.len()
     );
 }
+
+#[test]
+fn serve_rewrites_only_the_shards_an_edit_changes() {
+    use detente::serve::incremental::Session;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("served"));
+    site(&root, 300);
+    std::fs::create_dir_all(&out).expect("output folder");
+    let mut session = Session::open(&root, &out, false, "http://127.0.0.1:1111/");
+    session
+        .rebuild(&Default::default(), || true)
+        .expect("first build");
+    let first = search_files(&out);
+    let entry = std::fs::read_dir(root.join("content/exchanges"))
+        .expect("exchanges")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("-e0042.md"))
+        .expect("exchange 42");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let text = std::fs::read_to_string(&entry).expect("read entry");
+    std::fs::write(&entry, format!("{text}\nPangolins.\n")).expect("write entry");
+    let changed = session.note_changes(&[entry.clone()].into_iter().collect());
+    let rebuilt = session.rebuild(&changed, || true).expect("rebuild");
+    assert!(rebuilt.in_place, "a body edit is applied in place");
+    let second = search_files(&out);
+    let changed = rewritten(&first, &second);
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    assert!(changed.contains(&"manifest.js".to_string()));
+    assert_eq!(
+        first.keys().filter(|n| !second.contains_key(*n)).count(),
+        1,
+        "the term shard's old version is removed"
+    );
+    let shard = &second[changed.iter().find(|n| n.starts_with("t-")).expect("t-")].1;
+    assert!(String::from_utf8_lossy(shard).contains("\"pangolin\":["));
+}
