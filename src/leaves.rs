@@ -1,6 +1,6 @@
 //! The files made from the model beside the pages: feeds, `sitemap.xml`
-//! and `robots.txt`, the open-data exports, the filter index and the
-//! hashed copies of assets.
+//! and `robots.txt`, the open-data exports, the search index's manifest
+//! and shards and the hashed copies of assets.
 //!
 //! Owns the table of those files ([`Leaf`]), what each one reads (its
 //! fingerprint, from `render::deps`) and making one on demand, so a build
@@ -8,6 +8,8 @@
 //! time, instead of holding them all. Each format lives in its own module
 //! (`feeds`, `sitemap`, `exports`, `render::search`, `assets`); this one
 //! only lists and dispatches. It writes nothing.
+
+use std::sync::OnceLock;
 
 use crate::assets::Assets;
 use crate::exports;
@@ -32,7 +34,8 @@ pub enum Leaf {
     Robots,
     /// The `n`th of [`exports::FILES`].
     Export(usize),
-    SearchIndex,
+    /// The `n`th file of the search index (the manifest first).
+    Search(usize),
     /// The `n`th hashed asset copy.
     Asset(usize),
 }
@@ -54,6 +57,8 @@ pub struct Leaves<'a> {
     /// filter index, under that folder; sitemap, robots.txt, data files
     /// and assets are the default language's, one set for all.
     language: Option<String>,
+    /// The search index, made on first use.
+    search: OnceLock<search::Index>,
 }
 
 impl<'a> Leaves<'a> {
@@ -76,6 +81,7 @@ impl<'a> Leaves<'a> {
                 .is_absolute()
                 .then(|| sitemap::Plan::new(site, urls, pages, sitemap::LIMITS)),
             entries: feeds::Entries::new(site),
+            search: OnceLock::new(),
             language: None,
         }
     }
@@ -97,12 +103,20 @@ impl<'a> Leaves<'a> {
         }
     }
 
+    /// The search index's files.
+    fn search(&self) -> &[(String, Vec<u8>)] {
+        &self
+            .search
+            .get_or_init(|| search::site_index(self.site, self.style))
+            .files
+    }
+
     /// Every leaf of the site, in a stable order. A sitemap needs absolute
     /// URLs, and a site's own `static/robots.txt` wins over ours.
     pub fn all(&self) -> Vec<Leaf> {
         let mut out: Vec<Leaf> = feeds::all(self.site).into_iter().map(Leaf::Feed).collect();
         if self.language.is_some() {
-            out.push(Leaf::SearchIndex);
+            out.extend((0..self.search().len()).map(Leaf::Search));
             return out;
         }
         if let Some(plan) = &self.sitemap {
@@ -113,7 +127,7 @@ impl<'a> Leaves<'a> {
             out.push(Leaf::Robots);
         }
         out.extend((0..exports::FILES.len()).map(Leaf::Export));
-        out.push(Leaf::SearchIndex);
+        out.extend((0..self.search().len()).map(Leaf::Search));
         out.extend((0..self.assets.files().len()).map(Leaf::Asset));
         out
     }
@@ -134,7 +148,7 @@ impl<'a> Leaves<'a> {
             Leaf::SitemapPart(n) => sitemap::part_path(n),
             Leaf::Robots => sitemap::ROBOTS.to_string(),
             Leaf::Export(n) => exports::FILES[n].path.to_string(),
-            Leaf::SearchIndex => search::FILE.to_string(),
+            Leaf::Search(n) => self.search()[n].0.clone(),
             Leaf::Asset(n) => self.assets.files()[n].0.clone(),
         }
     }
@@ -162,9 +176,9 @@ impl<'a> Leaves<'a> {
             // The sitemap lists every page (a page per exchange, pages by
             // count), dated from the exchanges it shows; where it is split
             // depends on all of them.
-            Leaf::Sitemap | Leaf::SitemapPart(_) | Leaf::SearchIndex => {
-                fps.of_exchanges(every(), cards)
-            }
+            Leaf::Sitemap | Leaf::SitemapPart(_) => fps.of_exchanges(every(), cards),
+            // Named by their content: only what a shard holds.
+            Leaf::Search(n) => hash_of(&self.search()[n].1),
             Leaf::Robots => fps.of_exchanges(std::iter::empty(), cards),
             Leaf::Export(n) => fps.of_exchanges(every(), exports::FILES[n].reads) ^ fps.translated,
             // The name carries a hash of the bytes.
@@ -198,7 +212,7 @@ impl<'a> Leaves<'a> {
                 .into_bytes(),
             Leaf::Robots => sitemap::robots(urls).into_bytes(),
             Leaf::Export(n) => exports::FILES[n].make(site, urls),
-            Leaf::SearchIndex => search::index_js(site, self.style),
+            Leaf::Search(n) => self.search()[n].1.clone(),
             Leaf::Asset(n) => self.assets.files()[n].1.clone(),
         }
     }

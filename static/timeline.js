@@ -1,17 +1,22 @@
 /* detente timeline filters — plain JavaScript, no framework, no network
  * beyond the site itself.
  *
- * Reads the index written at build time (search-index.js, loaded on first
- * use), keeps the filter state in the URL query (?official=…&issue=…), so a
- * filtered view can be shared, reloaded and reached with the back button,
- * and shows the matching exchanges in place of the page's own list. Without
- * JavaScript the form stays hidden and every page works through its links.
+ * Reads the search index written at build time (search/manifest.js and
+ * the shards it names, each a script calling window.detenteShard(name,
+ * data), so that it works from file:// too), fetching only the shards a
+ * query needs: the lists of the officials, issues, formats, countries and
+ * places chosen, the terms of the words typed, and the cards of the
+ * results shown. Keeps the filter state in the URL query
+ * (?official=…&issue=…&q=…), so a filtered view can be shared, reloaded
+ * and reached with the back button, and shows the matching exchanges in
+ * place of the page's own list, a page at a time. Without JavaScript the
+ * form stays hidden and every page works through its links.
  */
 (function () {
   "use strict";
 
   var form = document.getElementById("filter");
-  if (!window.URLSearchParams || !window.history) {
+  if (!window.URLSearchParams || !window.history || !window.Promise) {
     return;
   }
   // Later pages of the list link to the first one, which has the form
@@ -42,16 +47,29 @@
   var list = document.getElementById("filter-list");
   var pageList = document.getElementById("timeline-list");
   var root = form.getAttribute("data-root") || "./";
-  var marks = document.querySelectorAll(".timeline a.m[data-slug]");
+  var manifestUrl = form.getAttribute("data-index") || root + "search/manifest.js";
+  var folder = manifestUrl.slice(0, manifestUrl.lastIndexOf("/") + 1);
+  var wordsUrl = form.getAttribute("data-words");
+  var callback = form.getAttribute("data-global") || "detenteShard";
+  var marks = document.querySelectorAll(".timeline a.m[data-i]");
   var statusDefault = Array.prototype.slice.call(status.childNodes).map(function (n) {
     return n.cloneNode(true);
   });
-  var PAGE = 200;
+  /** Results shown at first, and added by each "Show more". */
+  var PAGE = 25;
+  /** Cards whose chunks are fetched before the rest of a page's. */
+  var FIRST = 5;
+  /** Milliseconds of quiet in the search field before it is searched. */
+  var TYPING_PAUSE = 30;
+  /** A prefix reaching over more term shards than this is matched whole. */
+  var PREFIX_SHARDS = 8;
 
-  var index = null; // the loaded index, prepared
-  var loading = false;
+  var M = null; // the manifest, prepared
+  var people = null; // the officials' names, once loaded (pickers)
   var shown = 0; // how many matches are rendered
   var matches = [];
+  var found = null; // what the query matched: { terms }
+  var generation = 0; // the query being shown; older ones stop
 
   var box = document.getElementById("filter-box");
 
@@ -141,16 +159,17 @@
     return s;
   }
 
+
   /* The official pickers are text fields with suggestions filled from the
-     index once it has loaded, so the page does not grow with the number of
-     officials. A name (or "Name (Country)") picks its official; other
-     text is kept as it is, and matches nothing. */
+     officials' shard on first use, so the page does not grow with the
+     number of officials. A name (or "Name (Country)") picks its official;
+     other text is kept as it is, and matches nothing. */
 
   function officialLabel(slug) {
     if (!slug) {
       return "";
     }
-    return index && slug in index.labelOf ? index.labelOf[slug] : slug;
+    return people && slug in people.labelOf ? people.labelOf[slug] : slug;
   }
 
   function pickedOfficial(el, fallback) {
@@ -158,11 +177,11 @@
     if (!text) {
       return "";
     }
-    if (!index) {
+    if (!people) {
       return fallback || text;
     }
     var key = fold(text);
-    return key in index.byLabel ? index.byLabel[key] : text;
+    return key in people.byLabel ? people.byLabel[key] : text;
   }
 
   function fillPickers() {
@@ -170,11 +189,55 @@
     if (!datalist || datalist.firstChild) {
       return;
     }
-    index.raw.officials.forEach(function (row) {
+    var frag = document.createDocumentFragment();
+    people.rows.forEach(function (row) {
       var option = document.createElement("option");
-      option.value = index.labelOf[row[0]];
-      datalist.appendChild(option);
+      option.value = people.labelOf[row[0]];
+      frag.appendChild(option);
     });
+    datalist.appendChild(frag);
+  }
+
+  /** Loads the officials' names for the pickers (once). */
+  function loadPeople() {
+    return loadManifest()
+      .then(function () {
+        return shard(M.raw.officials);
+      })
+      .then(function (rows) {
+        if (!people) {
+          people = preparePeople(rows);
+          fillPickers();
+          // Pickers set from the URL before the names came show slugs.
+          [els.official, els.with].forEach(function (el) {
+            if (el.value in people.labelOf) {
+              el.value = people.labelOf[el.value];
+            }
+          });
+        }
+        return people;
+      });
+  }
+
+  function preparePeople(rows) {
+    // "Name (Country)" for each official; a name alone picks too when only
+    // one official has it.
+    var labelOf = Object.create(null);
+    var byLabel = Object.create(null);
+    var names = Object.create(null);
+    rows.forEach(function (row) {
+      var country = M.countries[row[2]] ? M.countries[row[2]].name : row[2];
+      labelOf[row[0]] = row[1] + " (" + country + ")";
+      byLabel[fold(labelOf[row[0]])] = row[0];
+      byLabel[fold(row[0])] = row[0];
+      names[fold(row[1])] = (names[fold(row[1])] || []).concat(row[0]);
+    });
+    Object.keys(names).forEach(function (name) {
+      if (names[name].length === 1 && !(name in byLabel)) {
+        byLabel[name] = names[name][0];
+      }
+    });
+    return { rows: rows, labelOf: labelOf, byLabel: byLabel };
   }
 
   /** A picker's value, or `fallback` where the form has no such picker. */
@@ -219,142 +282,351 @@
     );
   }
 
-  /* ---- the index ---- */
-
   function fold(text) {
+    if (window.detenteWords) {
+      return window.detenteWords.fold(text);
+    }
     text = String(text || "").toLowerCase();
-    return text.normalize ? text.normalize("NFD").replace(/[\u0300-\u036f]/g, "") : text;
+    return text.normalize ? text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC") : text;
+  }
+
+  /* ---- shards ---- */
+
+  var pending = Object.create(null); // shard name -> what its script gave
+  var loaded = Object.create(null); // shard name -> Promise of its data
+
+  window[callback] = function (name, data) {
+    if (pending[name]) {
+      pending[name].data = data;
+      pending[name].given = true;
+    }
+  };
+
+  function script(src) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement("script");
+      el.src = src;
+      el.async = true;
+      el.onload = resolve;
+      el.onerror = function () {
+        reject(new Error("could not load " + src));
+      };
+      document.head.appendChild(el);
+    });
+  }
+
+  /** The data of shard `name` (its script runs once; later calls share it). */
+  function shard(name, url) {
+    if (!loaded[name]) {
+      var slot = (pending[name] = { given: false, data: null });
+      loaded[name] = script(url || folder + name + ".js").then(
+        function () {
+          delete pending[name];
+          if (!slot.given) {
+            throw new Error("shard " + name + " gave nothing");
+          }
+          return slot.data;
+        },
+        function (err) {
+          delete pending[name];
+          delete loaded[name];
+          throw err;
+        }
+      );
+    }
+    return loaded[name];
+  }
+
+  var manifestPromise = null;
+  function loadManifest() {
+    if (!manifestPromise) {
+      var words = wordsUrl && !window.detenteWords ? script(wordsUrl) : Promise.resolve();
+      manifestPromise = Promise.all([shard("manifest", manifestUrl), words]).then(
+        function (got) {
+          M = prepare(got[0]);
+          return M;
+        },
+        function (err) {
+          manifestPromise = null;
+          throw err;
+        }
+      );
+    }
+    return manifestPromise;
   }
 
   function prepare(raw) {
-    var bySlug = function (rows) {
-      var map = Object.create(null);
-      rows.forEach(function (row, i) {
-        map[row[0]] = i;
-      });
-      return map;
-    };
     var countries = Object.create(null);
     raw.countries.forEach(function (c) {
       countries[c[0]] = { name: c[1], short: c[2] };
     });
-    // "Name (Country)" for each official; a name alone picks too when only
-    // one official has it.
-    var labelOf = Object.create(null);
-    var byLabel = Object.create(null);
-    var names = Object.create(null);
-    raw.officials.forEach(function (row) {
-      var country = countries[row[2]] ? countries[row[2]].name : row[2];
-      labelOf[row[0]] = row[1] + " (" + country + ")";
-      byLabel[fold(labelOf[row[0]])] = row[0];
-      byLabel[fold(row[0])] = row[0];
-      names[fold(row[1])] = (names[fold(row[1])] || []).concat(row[0]);
-    });
-    Object.keys(names).forEach(function (name) {
-      if (names[name].length === 1 && !(name in byLabel)) {
-        byLabel[name] = names[name][0];
-      }
-    });
     return {
       raw: raw,
-      labelOf: labelOf,
-      byLabel: byLabel,
-      official: bySlug(raw.officials),
-      issue: bySlug(raw.issues),
       countries: countries,
-      text: raw.exchanges.map(function (e) {
-        return fold(e.title + " \n " + e.summary);
+      stem: raw.stem === "en",
+      text: raw.text,
+      textKeys: raw.text.map(function (e) {
+        return e[0];
       })
     };
   }
 
-  function load() {
-    if (index || loading) {
-      return;
-    }
-    loading = true;
-    var script = document.createElement("script");
-    script.src = form.getAttribute("data-index");
-    script.async = true;
-    script.onload = function () {
-      var raw = window[form.getAttribute("data-global") || "detenteIndex"];
-      if (raw && raw.exchanges) {
-        index = prepare(raw);
-        fillPickers();
-        // Pickers set from the URL before the index came show slugs.
-        [els.official, els.with].forEach(function (el) {
-          if (el.value in index.labelOf) {
-            el.value = index.labelOf[el.value];
-          }
-        });
-        apply(readQuery(location.search));
+  /** The index of the last key of `keys` (sorted) not after `key`, or -1. */
+  function floorIndex(keys, key) {
+    var lo = 0;
+    var hi = keys.length - 1;
+    var at = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (keys[mid] <= key) {
+        at = mid;
+        lo = mid + 1;
       } else {
-        failed();
+        hi = mid - 1;
       }
-    };
-    script.onerror = failed;
-    document.head.appendChild(script);
+    }
+    return at;
   }
 
-  function failed() {
-    loading = false;
-    setStatus("The filters could not be loaded; the full timeline is shown below.");
-    showPageList();
+  /** Ascending ids of facet `name`'s `value` (empty when it has none). */
+  function facet(name, key) {
+    var map = M.raw.facets[name] || [];
+    var at = floorIndex(
+      map.map(function (e) {
+        return e[0];
+      }),
+      key
+    );
+    if (at < 0) {
+      return Promise.resolve({ ids: [] });
+    }
+    return shard(map[at][1]).then(function (data) {
+      var list = Object.prototype.hasOwnProperty.call(data, key) ? data[key] : [];
+      var ids = new Array(list.length);
+      var prev = -1;
+      for (var i = 0; i < list.length; i++) {
+        prev += list[i];
+        ids[i] = prev;
+      }
+      return { ids: ids };
+    });
+  }
+
+  /* ---- free text ---- */
+
+  /**
+   * The query's words: each { exact } or { prefixes } (the last word
+   * typed, and a single CJK character, match as prefixes).
+   */
+  function queryWords(q) {
+    var W = window.detenteWords;
+    if (!W) {
+      return [];
+    }
+    var toks = W.tokens(q, M.stem).tokens;
+    var out = [];
+    toks.forEach(function (t, k) {
+      if (t.cjk) {
+        if (t.single) {
+          out.push({ prefixes: [t.term], show: t.word });
+        } else if (!t.last) {
+          out.push({ exact: t.term, show: t.word });
+        }
+        return;
+      }
+      if (k === toks.length - 1 && t.word.length >= 2) {
+        var prefixes = t.term === t.word ? [t.word] : [t.term, t.word];
+        out.push({ prefixes: prefixes, exact: t.term, show: t.word });
+      } else {
+        out.push({ exact: t.term, show: t.word });
+      }
+    });
+    return out;
+  }
+
+  /** Shard indexes (into M.text) holding the terms of `word`. */
+  function textShards(word) {
+    var keys = M.textKeys;
+    var want = Object.create(null);
+    var add = function (from, to) {
+      for (var i = Math.max(from, 0); i <= to; i++) {
+        want[i] = true;
+      }
+    };
+    if (word.prefixes) {
+      var spans = word.prefixes.map(function (p) {
+        return [floorIndex(keys, p), floorIndex(keys, p + "\uffff")];
+      });
+      var width = spans.reduce(function (n, s) {
+        return n + s[1] - Math.max(s[0], 0) + 1;
+      }, 0);
+      if (width <= PREFIX_SHARDS) {
+        spans.forEach(function (s) {
+          add(s[0], s[1]);
+        });
+        return Object.keys(want).map(Number);
+      }
+      word.prefixes = null; // too wide: the word itself
+    }
+    add(floorIndex(keys, word.exact), floorIndex(keys, word.exact));
+    return Object.keys(want).map(Number);
+  }
+
+  /** Ascending ids with the best weight of any term `word` matches. */
+  function textList(word, terms) {
+    return Promise.all(
+      textShards(word).map(function (i) {
+        return shard(M.text[i][1]);
+      })
+    ).then(function (datas) {
+      var lists = [];
+      datas.forEach(function (data) {
+        Object.keys(data).forEach(function (term) {
+          var hit = word.prefixes
+            ? word.prefixes.some(function (p) {
+                return term.slice(0, p.length) === p;
+              })
+            : term === word.exact;
+          if (hit) {
+            terms[term] = true;
+            lists.push(data[term]);
+          }
+        });
+      });
+      var decode = function (list) {
+        var ids = new Array(list.length);
+        var ws = new Array(list.length);
+        var prev = -1;
+        for (var i = 0; i < list.length; i++) {
+          prev += list[i] >> 2;
+          ids[i] = prev;
+          ws[i] = list[i] & 3;
+        }
+        return { ids: ids, w: ws };
+      };
+      if (lists.length === 1) {
+        return decode(lists[0]);
+      }
+      var best = new Map();
+      lists.forEach(function (list) {
+        var d = decode(list);
+        for (var i = 0; i < d.ids.length; i++) {
+          var had = best.get(d.ids[i]);
+          if (had === undefined || had < d.w[i]) {
+            best.set(d.ids[i], d.w[i]);
+          }
+        }
+      });
+      var ids = Array.from(best.keys()).sort(function (a, b) {
+        return a - b;
+      });
+      return {
+        ids: ids,
+        w: ids.map(function (id) {
+          return best.get(id);
+        })
+      };
+    });
   }
 
   /* ---- matching ---- */
 
-  function matchAll(s) {
-    var raw = index.raw;
-    var officials = s.officials.map(function (o) {
-      return o in index.official ? index.official[o] : -1;
+  /** Ids within [lo, hi] in both lists (ascending), scores summed. */
+  function intersect(a, b) {
+    var ids = [];
+    var w = [];
+    var i = 0;
+    var j = 0;
+    while (i < a.ids.length && j < b.ids.length) {
+      var x = a.ids[i];
+      var y = b.ids[j];
+      if (x < y) {
+        i++;
+      } else if (y < x) {
+        j++;
+      } else {
+        ids.push(x);
+        w.push((a.w ? a.w[i] : 0) + (b.w ? b.w[j] : 0));
+        i++;
+        j++;
+      }
+    }
+    return { ids: ids, w: w };
+  }
+
+  /** The ids of the exchanges matching `s`, best first, and the terms matched. */
+  function run(s) {
+    var jobs = [];
+    s.officials.forEach(function (o) {
+      jobs.push(facet("official", o));
     });
-    var issues = s.issues.map(function (i) {
-      return i in index.issue ? index.issue[i] : -1;
+    s.issues.forEach(function (i) {
+      jobs.push(facet("issue", i));
     });
-    var words = fold(s.q).split(/\s+/).filter(Boolean);
-    var from = s.from ? parseInt(s.from, 10) : -Infinity;
-    var to = s.to ? parseInt(s.to, 10) : Infinity;
-    var out = [];
-    raw.exchanges.forEach(function (e, i) {
-      if (e.year < from || e.year > to) {
-        return;
+    ["format", "country", "held", "city"].forEach(function (k) {
+      if (s[k]) {
+        jobs.push(facet(k, s[k]));
       }
-      if (s.format && e.format !== s.format) {
-        return;
+    });
+    var terms = Object.create(null);
+    var words = s.q ? queryWords(s.q) : [];
+    words.forEach(function (word) {
+      jobs.push(textList(word, terms));
+    });
+    var text = words.length > 0;
+    if (s.q && !words.length) {
+      jobs.push(Promise.resolve({ ids: [] })); // only punctuation: nothing
+    }
+    return Promise.all(jobs).then(function (lists) {
+      // The years: a range of ids.
+      var lo = 0;
+      var hi = M.raw.total - 1;
+      if (s.from || s.to) {
+        var from = s.from ? parseInt(s.from, 10) : -Infinity;
+        var to = s.to ? parseInt(s.to, 10) : Infinity;
+        lo = Infinity;
+        hi = -1;
+        M.raw.years.forEach(function (y) {
+          if (y[0] >= from && y[0] <= to) {
+            lo = Math.min(lo, y[1]);
+            hi = Math.max(hi, y[1] + y[2] - 1);
+          }
+        });
       }
-      if (s.held && e.held !== s.held) {
-        return;
-      }
-      if (s.city && e.city !== s.city) {
-        return;
-      }
-      for (var a = 0; a < officials.length; a++) {
-        if (e.officials.indexOf(officials[a]) < 0) {
-          return;
+      var out;
+      if (!lists.length) {
+        out = { ids: [], w: null };
+        for (var id = lo; id <= hi; id++) {
+          out.ids.push(id);
+        }
+      } else {
+        lists.sort(function (a, b) {
+          return a.ids.length - b.ids.length;
+        });
+        out = lists[0].w ? lists[0] : { ids: lists[0].ids, w: null };
+        for (var k = 1; k < lists.length; k++) {
+          out = intersect(out, lists[k]);
         }
       }
-      for (var b = 0; b < issues.length; b++) {
-        if (e.issues.indexOf(issues[b]) < 0) {
-          return;
+      var order = [];
+      for (var n = 0; n < out.ids.length; n++) {
+        if (out.ids[n] >= lo && out.ids[n] <= hi) {
+          order.push(n);
         }
       }
-      if (
-        s.country &&
-        !e.officials.some(function (o) {
-          return raw.officials[o][2] === s.country;
+      // Title hits above summary hits above body hits, then newest first.
+      order.sort(function (a, b) {
+        var sa = text && out.w ? out.w[a] : 0;
+        var sb = text && out.w ? out.w[b] : 0;
+        return sb - sa || out.ids[b] - out.ids[a];
+      });
+      return {
+        terms: terms,
+        ids: order.map(function (n) {
+          return out.ids[n];
         })
-      ) {
-        return;
-      }
-      for (var w = 0; w < words.length; w++) {
-        if (index.text[i].indexOf(words[w]) < 0) {
-          return;
-        }
-      }
-      out.push(i);
+      };
     });
-    return out;
   }
 
   /* ---- rendering ---- */
@@ -376,52 +648,113 @@
     return a;
   }
 
-  function card(e) {
-    var raw = index.raw;
-    var li = el("li", "card format-" + e.format);
+  /** `text` with the words the query matched in <mark>, into `node`. */
+  function marked(node, text) {
+    var W = window.detenteWords;
+    var terms = found && found.terms;
+    if (!W || !terms || !Object.keys(terms).length) {
+      node.textContent = text;
+      return node;
+    }
+    var hit = function (t) {
+      return terms[t] === true;
+    };
+    var spans = [];
+    W.segments(text).forEach(function (seg) {
+      var part = text.slice(seg.start, seg.end);
+      if (!seg.cjk) {
+        if (W.terms(part, M.stem).some(hit)) {
+          spans.push([seg.start, seg.end]);
+        }
+        return;
+      }
+      var chars = Array.from(part);
+      var off = seg.start;
+      for (var k = 0; k < chars.length; k++) {
+        var len = chars[k].length;
+        var pair = k + 1 < chars.length ? chars[k] + chars[k + 1] : null;
+        if (pair && hit(W.fold(pair))) {
+          spans.push([off, off + len + chars[k + 1].length]);
+        } else if (k === chars.length - 1 && hit(W.fold(chars[k]))) {
+          spans.push([off, off + len]);
+        }
+        off += len;
+      }
+    });
+    var at = 0;
+    spans.forEach(function (sp) {
+      var from = Math.max(sp[0], at);
+      if (from >= sp[1]) {
+        return;
+      }
+      if (from > at) {
+        node.appendChild(document.createTextNode(text.slice(at, from)));
+      }
+      node.appendChild(el("mark", "", text.slice(from, sp[1])));
+      at = sp[1];
+    });
+    if (at < text.length) {
+      node.appendChild(document.createTextNode(text.slice(at)));
+    }
+    return node;
+  }
+
+  /** A card: [slug, title, date, dates, format, location, officials, issues, summary]. */
+  function card(c) {
+    var suffix = M.raw.suffix;
+    var li = el("li", "card format-" + c[4]);
     var meta = el("div", "card-meta");
-    var time = el("time", "", e.dates);
-    time.setAttribute("datetime", e.date);
+    var time = el("time", "", c[3]);
+    time.setAttribute("datetime", c[2]);
     meta.appendChild(time);
     meta.appendChild(document.createTextNode(" "));
-    meta.appendChild(el("span", "badge", e.format));
-    if (e.location) {
+    meta.appendChild(el("span", "badge", c[4]));
+    if (c[5]) {
       meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(el("span", "location", e.location));
+      meta.appendChild(el("span", "location", c[5]));
     }
     li.appendChild(meta);
     var h = el("h3", "card-title");
-    h.appendChild(link(raw.exchange_url[0] + e.slug + raw.exchange_url[1], "", e.title));
+    h.appendChild(marked(link("exchanges/" + c[0] + suffix, ""), c[1]));
     li.appendChild(h);
-    var people = el("p", "officials");
-    e.officials.forEach(function (o, k) {
-      var row = raw.officials[o];
-      var country = index.countries[row[2]] || { name: row[2], short: row[2] };
-      var a = link(row[3], "official country-" + row[2]);
+    var officials = el("p", "officials");
+    c[6].forEach(function (o, k) {
+      var country = M.countries[o[2]] || { name: o[2], short: o[2] };
+      var a = link("officials/" + o[0] + suffix, "official country-" + o[2]);
       var flag = el("span", "flag", country.short);
       flag.title = country.name;
       a.appendChild(flag);
-      a.appendChild(document.createTextNode(" " + row[1]));
+      a.appendChild(document.createTextNode(" " + o[1]));
       if (k > 0) {
-        people.appendChild(document.createTextNode(", "));
+        officials.appendChild(document.createTextNode(", "));
       }
-      people.appendChild(a);
+      officials.appendChild(a);
     });
-    li.appendChild(people);
-    if (e.summary) {
-      li.appendChild(el("p", "summary", e.summary));
+    li.appendChild(officials);
+    if (c[8]) {
+      li.appendChild(marked(el("p", "summary"), c[8]));
     }
-    if (e.issues.length) {
+    if (c[7].length) {
       var tags = el("ul", "tags");
       tags.setAttribute("aria-label", "Issues");
-      e.issues.forEach(function (i) {
+      c[7].forEach(function (i) {
+        var issue = M.raw.issues[i];
         var item = el("li");
-        item.appendChild(link(raw.issues[i][2], "", raw.issues[i][1]));
+        item.appendChild(link("issues/" + issue[0] + suffix, "", issue[1]));
         tags.appendChild(item);
       });
       li.appendChild(tags);
     }
     return li;
+  }
+
+  /** The card of exchange `id`, from its chunk. */
+  function cardOf(id) {
+    var chunk = Math.floor(id / M.raw.chunk);
+    var name = "c" + chunk + "-" + M.raw.cards.substr(chunk * 6, 6);
+    return shard(name).then(function (cards) {
+      return cards[id - chunk * M.raw.chunk];
+    });
   }
 
   function setStatus(text) {
@@ -438,15 +771,54 @@
     }
   }
 
+  /** Shows the next page of matches, each card as soon as its chunk is in. */
   function renderMore() {
-    var raw = index.raw;
+    var mine = generation;
     var end = Math.min(matches.length, shown + PAGE);
-    var frag = document.createDocumentFragment();
-    for (var k = shown; k < end; k++) {
-      frag.appendChild(card(raw.exchanges[matches[k]]));
-    }
-    list.appendChild(frag);
+    var ids = matches.slice(shown, end);
     shown = end;
+    var more = document.getElementById("filter-more");
+    if (more) {
+      more.disabled = true;
+    }
+    // The chunks of the first few cards first, then the rest: the top of
+    // the list comes in with as few bytes as it needs.
+    var head = ids.slice(0, FIRST);
+    var cards = head.map(cardOf);
+    var rest = Promise.all(cards).then(function () {
+      return ids.slice(FIRST).map(cardOf);
+    });
+    cards = cards.concat(
+      ids.slice(FIRST).map(function (id, k) {
+        return rest.then(function (later) {
+          return later[k];
+        });
+      })
+    );
+    var done = cards.reduce(function (before, got) {
+      return before.then(function () {
+        return got.then(function (c) {
+          if (mine === generation) {
+            list.appendChild(card(c));
+          }
+        });
+      });
+    }, Promise.resolve());
+    return done.then(
+      function () {
+        if (mine === generation) {
+          moreButton();
+        }
+      },
+      function () {
+        if (mine === generation) {
+          failed();
+        }
+      }
+    );
+  }
+
+  function moreButton() {
     var more = document.getElementById("filter-more");
     if (shown < matches.length) {
       if (!more) {
@@ -456,13 +828,20 @@
         more.addEventListener("click", renderMore);
         results.appendChild(more);
       }
+      more.disabled = false;
       more.textContent = "Show " + Math.min(PAGE, matches.length - shown) + " more";
     } else if (more) {
       more.parentNode.removeChild(more);
     }
   }
 
+  function failed() {
+    setStatus("The filters could not be loaded; the full timeline is shown below.");
+    showPageList();
+  }
+
   function apply(s) {
+    var mine = ++generation;
     if (!isActive(s)) {
       while (status.firstChild) {
         status.removeChild(status.firstChild);
@@ -471,39 +850,61 @@
         status.appendChild(n.cloneNode(true));
       });
       showPageList();
-      return;
+      return Promise.resolve();
     }
-    if (!index) {
+    if (!M) {
       setStatus("Loading the filters…");
       if (pageList) {
         pageList.hidden = true;
       }
-      load();
-      return;
     }
-    matches = matchAll(s);
-    var total = index.raw.exchanges.length;
-    setStatus(
-      matches.length +
-        " of " +
-        total +
-        (total === 1 ? " exchange matches." : " exchanges match.") +
-        (matches.length === 0 ? " Try fewer filters." : "")
-    );
-    var hit = Object.create(null);
-    matches.forEach(function (i) {
-      hit[index.raw.exchanges[i].slug] = true;
-    });
-    for (var i = 0; i < marks.length; i++) {
-      marks[i].classList.toggle("dim", !hit[marks[i].getAttribute("data-slug")]);
-    }
-    list.textContent = "";
-    shown = 0;
-    renderMore();
-    results.hidden = false;
-    if (pageList) {
-      pageList.hidden = true;
-    }
+    return loadManifest()
+      .then(function () {
+        return run(s);
+      })
+      .then(function (got) {
+        if (mine !== generation) {
+          return;
+        }
+        found = { terms: got.terms };
+        matches = got.ids;
+        var total = M.raw.total;
+        setStatus(
+          matches.length +
+            " of " +
+            total +
+            (total === 1 ? " exchange matches." : " exchanges match.") +
+            (matches.length === 0 ? " Try fewer filters." : "")
+        );
+        var hit = Object.create(null);
+        matches.forEach(function (id) {
+          hit[id] = true;
+        });
+        for (var i = 0; i < marks.length; i++) {
+          marks[i].classList.toggle("dim", !hit[marks[i].getAttribute("data-i")]);
+        }
+        list.textContent = "";
+        var more = document.getElementById("filter-more");
+        if (more) {
+          more.parentNode.removeChild(more);
+        }
+        shown = 0;
+        results.hidden = false;
+        if (pageList) {
+          pageList.hidden = true;
+        }
+        return renderMore().then(function () {
+          // The pickers name the officials of the URL once the names are in.
+          if (mine === generation && s.officials.length && !people) {
+            loadPeople().catch(function () {});
+          }
+        });
+      })
+      .catch(function () {
+        if (mine === generation) {
+          failed();
+        }
+      });
   }
 
   /* ---- events ---- */
@@ -533,20 +934,25 @@
   var typedSince = false;
   els.q.addEventListener("input", function () {
     clearTimeout(typing);
+    // Results follow the typing at once (a pause of a few milliseconds
+    // lets fast typing through); only the shards a word needs are fetched.
     typing = setTimeout(function () {
       // The first change of a search is a new history entry, the rest refine it.
       update(!typedSince);
       typedSince = true;
-    }, 180);
+    }, TYPING_PAUSE);
   });
   // Choosing a suggestion commits at once; typing waits for Enter or a
   // change of focus (the form's change event).
   [els.official, els.with].forEach(function (el) {
     el.addEventListener("input", function () {
-      if (index && fold(el.value.trim()) in index.byLabel) {
+      if (people && fold(el.value.trim()) in people.byLabel) {
         typedSince = false;
         update(true);
       }
+    });
+    el.addEventListener("focus", function () {
+      loadPeople().catch(function () {});
     });
   });
   form.addEventListener("change", function (ev) {
@@ -566,7 +972,9 @@
       update(true);
     }, 0);
   });
-  form.addEventListener("focusin", load);
+  form.addEventListener("focusin", function () {
+    loadManifest().catch(function () {});
+  });
   window.addEventListener("popstate", function () {
     current = readQuery(location.search);
     typedSince = false;

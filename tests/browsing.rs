@@ -20,14 +20,31 @@ fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
 
-/// The JSON inside `search-index.js`.
-fn index_json(out: &std::path::Path) -> serde_json::Value {
-    let js = read(&out.join("search-index.js"));
+/// The data of one search shard: `detenteShard("name", DATA);`.
+fn shard(out: &std::path::Path, name: &str) -> serde_json::Value {
+    let js = read(&out.join(format!("search/{name}.js")));
     let json = js
-        .strip_prefix("window.detenteIndex = ")
-        .and_then(|j| j.trim_end().strip_suffix(';'))
-        .expect("the index assigns one global");
-    serde_json::from_str(json).expect("the index is JSON")
+        .strip_prefix(&format!("detenteShard(\"{name}\","))
+        .and_then(|j| j.trim_end().strip_suffix(");"))
+        .expect("a shard calls detenteShard with its name");
+    serde_json::from_str(json).expect("the shard's data is JSON")
+}
+
+/// The search index's manifest.
+fn index_json(out: &std::path::Path) -> serde_json::Value {
+    shard(out, "manifest")
+}
+
+/// Every card of the index, oldest first.
+fn cards(out: &std::path::Path) -> Vec<serde_json::Value> {
+    let m = index_json(out);
+    let hashes = m["cards"].as_str().expect("card hashes");
+    let mut all = Vec::new();
+    for (c, h) in hashes.as_bytes().chunks(6).enumerate() {
+        let name = format!("c{c}-{}", String::from_utf8_lossy(h));
+        all.extend(shard(out, &name).as_array().expect("cards").iter().cloned());
+    }
+    all
 }
 
 #[test]
@@ -52,7 +69,7 @@ fn shipped_site_charts_every_exchange_and_indexes_it() {
     for slug in &slugs {
         assert!(
             chart.contains(&format!(
-                "href=\"./exchanges/{slug}/\" data-slug=\"{slug}\" aria-label=\""
+                "href=\"./exchanges/{slug}/\" data-slug=\"{slug}\" data-i=\""
             )),
             "{slug} has a named mark linking to it"
         );
@@ -93,31 +110,27 @@ fn shipped_site_charts_every_exchange_and_indexes_it() {
     assert!(taiwan.contains("<figure class=\"chart per-year\""));
     assert!(taiwan.contains("href=\"../../?issue=taiwan\""));
 
-    // The filter index lists every exchange with resolved officials and issues.
+    // The search index has a card for every exchange, with its officials.
     let index = index_json(&out);
-    let exchanges = index["exchanges"].as_array().expect("exchanges");
-    assert_eq!(exchanges.len(), slugs.len());
-    let officials = index["officials"].as_array().expect("officials");
-    let bali = exchanges
+    assert_eq!(index["total"], slugs.len());
+    let cards = cards(&out);
+    assert_eq!(cards.len(), slugs.len());
+    let bali = cards
         .iter()
-        .find(|e| e["slug"] == "2022-11-14-biden-xi-bali")
+        .find(|c| c[0] == "2022-11-14-biden-xi-bali")
         .expect("Bali in the index");
-    let names: Vec<&str> = bali["officials"]
+    let names: Vec<&str> = bali[6]
         .as_array()
         .expect("list")
         .iter()
-        .map(|i| {
-            officials[i.as_u64().expect("index") as usize][1]
-                .as_str()
-                .expect("name")
-        })
+        .map(|o| o[1].as_str().expect("name"))
         .collect();
     assert_eq!(names, ["Joe Biden", "Xi Jinping"]);
-    assert_eq!(
-        index["exchange_url"],
-        serde_json::json!(["exchanges/", "/"])
-    );
-    assert!(!bali["summary"].as_str().expect("summary").is_empty());
+    assert_eq!(index["suffix"], "/");
+    assert!(!bali[8].as_str().expect("summary").is_empty());
+    // Newest last: ids are oldest first.
+    let dates: Vec<&str> = cards.iter().map(|c| c[2].as_str().expect("date")).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
 
     // The home page carries the filter form and its script.
     assert!(home.contains("<form id=\"filter\""));
@@ -132,7 +145,8 @@ fn shipped_site_charts_every_exchange_and_indexes_it() {
         "{script}"
     );
     assert!(out.join(script).is_file());
-    assert!(home.contains("data-index=\"./search-index.js\""));
+    assert!(home.contains("data-index=\"./search/manifest.js\""));
+    assert!(home.contains("data-words=\"./search-words."));
     assert!(out.join("timeline.js").is_file());
 
     // No layout shift: the filters (hidden without JavaScript) are shown by
@@ -191,7 +205,7 @@ fn who_met_whom_counts_each_pair_and_links_to_its_list() {
     let html = read(&files.join("who-met-whom/index.html"));
     assert!(html.contains("href=\"../index.html?official=antony-blinken&amp;official=qin-gang\""));
     let index = index_json(&files);
-    assert_eq!(index["exchange_url"][1], "/index.html");
+    assert_eq!(index["suffix"], "/index.html");
 }
 
 #[test]
@@ -217,14 +231,18 @@ fn chart_and_index_text_is_escaped() {
     assert!(chart.contains(
         "<title>Talks &lt;/script&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot; (1 May 2021, virtual)</title>"
     ));
-    let index = index_json(&out);
     assert!(
-        index["exchanges"]
-            .as_array()
-            .expect("list")
+        cards(&out)
             .iter()
-            .any(|e| e["title"] == "Talks </script><script>alert('x')</script> & \"more\"")
+            .any(|c| c[1] == "Talks </script><script>alert('x')</script> & \"more\"")
     );
+    let chunk = std::fs::read_dir(out.join("search"))
+        .expect("search folder")
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("c0-"))
+        .expect("a card chunk");
+    let js = read(&chunk.path());
+    assert!(!js.contains("</script>") && js.contains("\\u003c/script\\u003e"));
 }
 
 /// A site of `n` exchanges spread over 1995–2024 between 10 + 10 officials.

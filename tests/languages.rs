@@ -136,7 +136,13 @@ fn every_page_exists_in_both_languages_and_links_the_other() {
     assert!(
         read(&out, "zh/officials/qin-gang/feed.xml").contains("<title>秦刚 · 测试时间线</title>")
     );
-    assert!(read(&out, "zh/search-index.js").contains("布林肯与秦刚在北京会晤"));
+    // The Chinese filter index: its manifest, and cards in Chinese.
+    assert!(out.join("zh/search/manifest.js").is_file());
+    assert!(
+        files.iter().any(|(k, v)| k.starts_with("zh/search/")
+            && String::from_utf8_lossy(v).contains("布林肯与秦刚在北京会晤")),
+        "a Chinese card in the Chinese index"
+    );
     assert!(!out.join("zh/exchanges.json").exists() && !out.join("zh/sitemap.xml").exists());
     let json: serde_json::Value =
         serde_json::from_str(&read(&out, "exchanges.json")).expect("json");

@@ -142,8 +142,11 @@ impl Renderer<'_> {
             ),
             ("years", Value::from(years)),
             ("places", self.filter_places()),
-            ("index_url", s(&format!("{root}{}", search::FILE))),
-            ("index_global", s(search::GLOBAL)),
+            (
+                "index_url",
+                s(&format!("{root}{}{}", search::DIR, search::MANIFEST)),
+            ),
+            ("index_global", s(search::CALLBACK)),
         ]);
         let places_map = if site.places.is_empty() {
             Value::none()

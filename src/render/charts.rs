@@ -285,9 +285,11 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
                 }
                 let _ = write!(
                     marks,
-                    r##"<a class="m f{shape}" href="{root}{url}" data-slug="{slug}" aria-label="{name}"><title>{name}</title><use href="#{id}-s{shape}" x="{x}" y="{y}"/></a>"##,
+                    r##"<a class="m f{shape}" href="{root}{url}" data-slug="{slug}" data-i="{n}" aria-label="{name}"><title>{name}</title><use href="#{id}-s{shape}" x="{x}" y="{y}"/></a>"##,
                     url = Esc(&url),
                     slug = Esc(&e.slug),
+                    // The search index's id of the exchange (oldest first).
+                    n = site.exchanges.len() - 1 - i,
                     x = pct(f),
                 );
             }

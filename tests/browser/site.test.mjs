@@ -21,6 +21,8 @@ import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
 
+import { expected } from "./oracle.mjs";
+
 const require = createRequire(import.meta.url);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "../..");
@@ -47,7 +49,7 @@ function readContent() {
   for (const name of fs.readdirSync(dir).sort()) {
     if (!name.endsWith(".md") || /\.[a-z]{2,3}(-[A-Za-z0-9]+)*\.md$/.test(name)) continue;
     const text = fs.readFileSync(path.join(dir, name), "utf8");
-    const m = text.match(/^\uFEFF?\+\+\+\r?\n([\s\S]*?)\r?\n\+\+\+/);
+    const m = text.match(/^\uFEFF?\+\+\+\r?\n([\s\S]*?)\r?\n\+\+\+\r?\n?([\s\S]*)$/);
     assert.ok(m, `${name} has TOML front matter`);
     const front = m[1];
     const str = (key) => {
@@ -70,6 +72,7 @@ function readContent() {
       title: str("title"),
       format: str("format"),
       summary: str("summary"),
+      body: m[2],
       date,
       officials: arr("officials"),
       issues: arr("issues"),
@@ -128,12 +131,12 @@ function pickPair() {
   return best;
 }
 
-/** A word of some summary that occurs in exactly one exchange's title or summary. */
+/** A word of some summary that only its own exchange has (any form of it, in any field). */
 function pickWord() {
   for (const e of EXCHANGES) {
     for (const word of e.summary.match(/[A-Za-z]{7,}/g) || []) {
-      const w = word.toLowerCase();
-      if (count((x) => `${x.title} ${x.summary}`.toLowerCase().includes(w)) === 1) {
+      const found = expected({ q: word, officials: [], issues: [] }, EXCHANGES, COUNTRY);
+      if (found.length === 1 && found[0] === e.slug) {
         return { word, slug: e.slug };
       }
     }
@@ -286,12 +289,24 @@ const slugOf = (href) => {
   return m ? m[1] : null;
 };
 
-/** Waits until the filter has shown its results (the index is loaded). */
+/**
+ * Waits until the filter has shown its results (the index is loaded),
+ * pressing "Show more" until every match is on the page.
+ */
 async function filtered(page) {
-  await page.waitForFunction(() => {
-    const r = document.getElementById("filter-results");
-    return r && !r.hidden && / of \d+ exchange/.test(document.getElementById("filter-count").textContent);
-  });
+  for (;;) {
+    const state = await page.waitForFunction(() => {
+      const r = document.getElementById("filter-results");
+      const m = document.getElementById("filter-count").textContent.match(/^(\d+) of \d+ exchange/);
+      if (!r || r.hidden || !m) return false;
+      const shown = document.querySelectorAll("#filter-list > li").length;
+      const more = document.getElementById("filter-more");
+      if (shown === Number(m[1])) return "done";
+      return more && !more.disabled ? "more" : false;
+    });
+    if ((await state.jsonValue()) === "done") break;
+    await page.click("#filter-more");
+  }
   return page.$$eval("#filter-list .card-title a", (as) => as.map((a) => a.href));
 }
 
