@@ -47,6 +47,21 @@
   var list = document.getElementById("filter-list");
   var pageList = document.getElementById("timeline-list");
   var root = form.getAttribute("data-root") || "./";
+  // The words the script prints, in the page's language (data-strings,
+  // from i18n/<lang>.toml); English where a page gives none.
+  var strings = {};
+  try {
+    strings = JSON.parse(form.getAttribute("data-strings") || "{}");
+  } catch (err) {
+    strings = {};
+  }
+  function say(key, fallback, values) {
+    var text = typeof strings[key] === "string" ? strings[key] : fallback;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
   var manifestUrl = form.getAttribute("data-index") || root + "search/manifest.js";
   var folder = manifestUrl.slice(0, manifestUrl.lastIndexOf("/") + 1);
   var wordsUrl = form.getAttribute("data-words");
@@ -829,14 +844,14 @@
         results.appendChild(more);
       }
       more.disabled = false;
-      more.textContent = "Show " + Math.min(PAGE, matches.length - shown) + " more";
+      more.textContent = say("more", "Show {n} more", { n: Math.min(PAGE, matches.length - shown) });
     } else if (more) {
       more.parentNode.removeChild(more);
     }
   }
 
   function failed() {
-    setStatus("The filters could not be loaded; the full timeline is shown below.");
+    setStatus(say("failed", "The filters could not be loaded; the full timeline is shown below."));
     showPageList();
   }
 
@@ -853,7 +868,7 @@
       return Promise.resolve();
     }
     if (!M) {
-      setStatus("Loading the filters…");
+      setStatus(say("loading", "Loading the filters…"));
       if (pageList) {
         pageList.hidden = true;
       }
@@ -870,11 +885,10 @@
         matches = got.ids;
         var total = M.raw.total;
         setStatus(
-          matches.length +
-            " of " +
-            total +
-            (total === 1 ? " exchange matches." : " exchanges match.") +
-            (matches.length === 0 ? " Try fewer filters." : "")
+          say(total === 1 ? "match_one" : "match_other", total === 1 ? "{n} of {total} exchange matches." : "{n} of {total} exchanges match.", {
+            n: matches.length,
+            total: total
+          }) + (matches.length === 0 ? say("none", " Try fewer filters.") : "")
         );
         var hit = Object.create(null);
         matches.forEach(function (id) {

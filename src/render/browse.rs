@@ -126,7 +126,23 @@ impl Renderer<'_> {
             .map(|c| map([("key", s(&c.key)), ("name", s(&c.name))]))
             .collect();
         let cities: usize = site.places.iter().map(|c| c.cities.len()).sum();
+        // The words the filter script prints, in this language.
+        let words: std::collections::BTreeMap<&str, String> = [
+            "more",
+            "failed",
+            "loading",
+            "match_one",
+            "match_other",
+            "none",
+        ]
+        .into_iter()
+        .map(|k| (k, site.strings.text(&format!("script.{k}"), None, &[])))
+        .collect();
         let filter = map([
+            (
+                "strings",
+                s(&serde_json::to_string(&words).unwrap_or_default()),
+            ),
             ("formats", Value::from(formats)),
             ("countries_active", Value::from(countries_active)),
             ("cities", Value::from(cities)),

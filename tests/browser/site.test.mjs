@@ -297,7 +297,9 @@ async function filtered(page) {
   for (;;) {
     const state = await page.waitForFunction(() => {
       const r = document.getElementById("filter-results");
-      const m = document.getElementById("filter-count").textContent.match(/^(\d+) of \d+ exchange/);
+      const text = document.getElementById("filter-count").textContent;
+      // English, or the Chinese of /zh/ ("14 次交往中有 3 次符合条件").
+      const m = text.match(/^(\d+) of \d+ exchange/) || text.match(/中有 (\d+) 次符合/);
       if (!r || r.hidden || !m) return false;
       const shown = document.querySelectorAll("#filter-list > li").length;
       const more = document.getElementById("filter-more");
