@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::values::{UrlStyle, display_date};
+use super::values::UrlStyle;
 use crate::model::Site;
 
 /// The width, in pixels, at which marks are placed so that they do not overlap.
@@ -275,8 +275,12 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
                 let e = &site.exchanges[i];
                 let shape = format_index(site, &e.format);
                 used[shape] = true;
-                let date = display_date(e.date);
-                let name = format_args!("{} ({}, {})", Esc(&e.title), Esc(&date), Esc(&e.format));
+                let date = site.strings.date(e.date);
+                let format = site
+                    .strings
+                    .get(&format!("format.{}", e.format), None, &[])
+                    .unwrap_or_else(|| e.format.clone());
+                let name = format_args!("{} ({}, {})", Esc(&e.title), Esc(&date), Esc(&format));
                 let y = axis_y - 10.0 - lane as f64 * LANE_H;
                 url.clear();
                 let _ = write!(url, "exchanges/{}/", e.slug);
@@ -308,7 +312,10 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
                         legend,
                         r#"<li><svg class="key f{shape}" width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">{}</svg>{}</li>"#,
                         SHAPES[shape],
-                        esc(format)
+                        esc(&site
+                            .strings
+                            .get(&format!("format.{format}"), None, &[])
+                            .unwrap_or_else(|| format.clone()))
                     );
                 }
             }
