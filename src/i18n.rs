@@ -181,14 +181,22 @@ impl Table {
     }
 
     /// English alone (tests, and sites in one language).
+    /// The built-in English table is parsed once per process: every
+    /// model and every template set starts from it.
     pub fn english() -> Table {
-        let base = builtin(BASE)
-            .and_then(|text| parse(text, Path::new("en.toml")).ok())
-            .unwrap_or_default();
+        static ENGLISH: std::sync::OnceLock<Arc<BTreeMap<String, Text>>> =
+            std::sync::OnceLock::new();
+        let base = ENGLISH.get_or_init(|| {
+            Arc::new(
+                builtin(BASE)
+                    .and_then(|text| parse(text, Path::new("en.toml")).ok())
+                    .unwrap_or_default(),
+            )
+        });
         Table {
             tag: BASE.to_string(),
             own: BTreeMap::new(),
-            base: Arc::new(base),
+            base: Arc::clone(base),
         }
     }
 

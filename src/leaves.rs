@@ -70,20 +70,7 @@ impl<'a> Leaves<'a> {
         assets: &'a Assets,
         style: UrlStyle,
     ) -> Leaves<'a> {
-        Leaves {
-            site,
-            pages,
-            assets,
-            style,
-            urls,
-            own_robots: statics.iter().any(|f| f.rel == sitemap::ROBOTS),
-            sitemap: urls
-                .is_absolute()
-                .then(|| sitemap::Plan::new(site, urls, pages, sitemap::LIMITS)),
-            entries: feeds::Entries::new(site),
-            search: OnceLock::new(),
-            language: None,
-        }
+        Leaves::of(site, urls, pages, statics, assets, style, None)
     }
 
     /// The leaves of `site`, the site in language `tag`, written under `tag/`.
@@ -96,10 +83,31 @@ impl<'a> Leaves<'a> {
         style: UrlStyle,
         tag: &str,
     ) -> Leaves<'a> {
+        Leaves::of(site, urls, pages, statics, assets, style, Some(tag))
+    }
+
+    fn of(
+        site: &'a Site,
+        urls: &'a Urls,
+        pages: &'a [Page],
+        statics: &[StaticFile],
+        assets: &'a Assets,
+        style: UrlStyle,
+        language: Option<&str>,
+    ) -> Leaves<'a> {
         Leaves {
-            sitemap: None,
-            language: Some(tag.to_string()),
-            ..Leaves::new(site, urls, pages, statics, assets, style)
+            site,
+            pages,
+            assets,
+            style,
+            urls,
+            own_robots: statics.iter().any(|f| f.rel == sitemap::ROBOTS),
+            // One sitemap, the default language's, lists every language.
+            sitemap: (urls.is_absolute() && language.is_none())
+                .then(|| sitemap::Plan::new(site, urls, pages, sitemap::LIMITS)),
+            entries: feeds::Entries::new(site),
+            search: OnceLock::new(),
+            language: language.map(str::to_string),
         }
     }
 

@@ -181,8 +181,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
         .map_err(Error::Site)?;
     let languages = languages(root, &mut site, &mut warnings)?;
     let layers = layers(root, &site)?;
-    let mut statics = statics::collect(&layers).map_err(Error::Site)?;
-    statics::add_countries_css(&mut statics, &site.config, &site.officials);
+    let statics = statics::for_site(&layers, &site).map_err(Error::Site)?;
     let pages = routes::all_pages(&site);
     let mut errors = Vec::new();
     // Every page of every language is rendered, and thrown away.
@@ -276,8 +275,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     watch.lap("media");
     interrupt::check()?;
     let layers = layers(&opts.root, &site)?;
-    let mut statics = statics::collect(&layers).map_err(Error::Site)?;
-    statics::add_countries_css(&mut statics, &site.config, &site.officials);
+    let statics = statics::for_site(&layers, &site).map_err(Error::Site)?;
     interrupt::check()?;
     let (tera, origin, templates_fp) =
         templates::load_with_fingerprint(&layers).map_err(Error::Site)?;

@@ -181,6 +181,17 @@ impl Walk<'_> {
     }
 }
 
+/// Every static file a build of `site` publishes: the layers' files and
+/// the ones made from the site (`countries.css`).
+pub fn for_site(
+    layers: &Layers,
+    site: &crate::model::Site,
+) -> std::result::Result<Vec<StaticFile>, Vec<Diagnostic>> {
+    let mut files = collect(layers)?;
+    add_countries_css(&mut files, &site.config, &site.officials);
+    Ok(files)
+}
+
 /// The stylesheet giving each country's badge a colour of its own.
 pub const COUNTRIES_CSS: &str = "countries.css";
 
@@ -189,7 +200,7 @@ pub const COUNTRIES_CSS: &str = "countries.css";
 /// stylesheet's US and CN,
 /// a badge colour from its key, dark enough for white text (contrast at
 /// least 4.5:1, WCAG AA). The same keys always give the same colours.
-pub fn add_countries_css(
+fn add_countries_css(
     files: &mut Vec<StaticFile>,
     config: &crate::config::Config,
     officials: &[crate::model::Official],

@@ -54,8 +54,7 @@ pub fn translate(
         i.lang = Some(default.clone());
     }
     let mut problems = Vec::new();
-    for (t, doc) in translations.exchanges.iter().filter(|(t, _)| t == tag) {
-        let _ = t;
+    for (_, doc) in translations.exchanges.iter().filter(|(t, _)| t == tag) {
         apply_exchange(&mut site, base, doc, root, &mut problems);
     }
     for (_, doc) in translations.officials.iter().filter(|(t, _)| t == tag) {

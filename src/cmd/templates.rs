@@ -179,8 +179,7 @@ fn list(root: &Path) -> Result<String> {
 /// its template receives, from the context of its first page.
 fn page_contexts(root: &Path, layers: &Layers) -> Result<Vec<(PageKind, usize, Vec<String>)>> {
     let (site, _) = pipeline::prepare(root, false, None)?;
-    let mut statics = statics::collect(layers).map_err(Error::Site)?;
-    statics::add_countries_css(&mut statics, &site.config, &site.officials);
+    let statics = statics::for_site(layers, &site).map_err(Error::Site)?;
     let assets = crate::assets::Assets::build(&statics)?;
     let (tera, origin) = templates::load(layers).map_err(Error::Site)?;
     let mut renderer = Renderer::new(&site, tera, origin, UrlStyle::Pretty).map_err(Error::one)?;

@@ -395,8 +395,7 @@ impl Session {
             .get_or_insert_with(|| templates::load_with_fingerprint(&layers))
             .clone()
             .map_err(Error::Site)?;
-        let mut statics = statics::collect(&layers).map_err(Error::Site)?;
-        statics::add_countries_css(&mut statics, &site.config, &site.officials);
+        let statics = statics::for_site(&layers, &site).map_err(Error::Site)?;
         let assets = Assets::build(&statics)?;
         // Pages link hashed asset names: a changed asset changes every page.
         let language_tera = (!languages.is_empty()).then(|| tera.clone());
