@@ -50,7 +50,7 @@ const ISSUE: (&str, &str) = (
 
 const EXCHANGE: (&str, &str) = (
     "2023-06-18-doe-li-beijing",
-    "+++\ntitle = \"Doe and Li meet in Beijing\"\ndate = 2023-06-18\nformat = \"in-person\"\nlocation = \"Beijing, China\"\nofficials = [\"jane-doe\", \"li-hua\"]\nissues = [\"trade\"]\nsummary = \"The two ministers held their first talks.\"\n+++\nWrite what happened in Markdown.\n",
+    "+++\ntitle = \"Doe and Li meet in Beijing\"\ndate = 2023-06-18\nformat = \"in-person\"\nlocation = { city = \"Beijing\", country = \"CN\" }\nofficials = [\"jane-doe\", \"li-hua\"]\nissues = [\"trade\"]\nsummary = \"The two ministers held their first talks.\"\n+++\nWrite what happened in Markdown.\n",
 );
 
 pub fn run(args: &Args) -> Result<String> {

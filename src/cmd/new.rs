@@ -83,7 +83,7 @@ pub fn run(args: &Args) -> Result<String> {
             .join(", ")
     };
     let text = format!(
-        "+++\ntitle = {title}\ndate = {date}\nformat = {format}\n# location = \"City, Country\"\nofficials = [{officials}]\nissues = [{issues}]\n# summary = \"One or two sentences for the timeline.\"\ndraft = true\n+++\nWhat happened, who took part, what they discussed.\n",
+        "+++\ntitle = {title}\ndate = {date}\nformat = {format}\n# location = {{ city = \"Geneva\", country = \"CH\" }}  # or text: \"Geneva, Switzerland\"\nofficials = [{officials}]\nissues = [{issues}]\n# summary = \"One or two sentences for the timeline.\"\ndraft = true\n+++\nWhat happened, who took part, what they discussed.\n",
         title = toml_string(&args.title),
         format = toml_string(&args.format),
         officials = list(&args.officials),
