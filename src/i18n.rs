@@ -26,7 +26,7 @@ const PLURAL_FORMS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 pub const BASE: &str = "en";
 
 /// One entry: a text, or plural forms (`one`, `other`; `zero` optional).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Text {
     Plain(String),
     Plural(BTreeMap<String, String>),
@@ -111,6 +111,12 @@ fn builtin(tag: &str) -> Option<&'static str> {
 }
 
 impl Table {
+    /// A fingerprint of every string the table gives (pages that print
+    /// them are made again when it changes).
+    pub fn fingerprint(&self) -> u64 {
+        crate::render::deps::hash_of((&self.tag, &self.own, &*self.base))
+    }
+
     /// The table of `tag` for the site at `root`: the built-in strings,
     /// each replaceable by the site's `i18n/<tag>.toml`, and English
     /// beneath. Returns the table and a warning naming the keys that fell

@@ -580,27 +580,80 @@ pub fn read_translations(root: &Path) -> (Translations, Vec<Diagnostic>) {
             .collect();
         files.sort();
         for (slug, tag, rel) in files {
-            if let Err(d) = crate::confine::link(root, &rel) {
+            if let Err(d) = out.read_one(root, kind, &slug, &tag, &rel) {
                 problems.push(d);
-                continue;
-            }
-            match kind {
-                Kind::Exchange => match parse_doc(root, &slug, &rel, EXCHANGE_TR_KEYS) {
-                    Ok(doc) => out.exchanges.push((tag, doc)),
-                    Err(d) => problems.push(d),
-                },
-                Kind::Official => match parse_doc(root, &slug, &rel, OFFICIAL_TR_KEYS) {
-                    Ok(doc) => out.officials.push((tag, doc)),
-                    Err(d) => problems.push(d),
-                },
-                Kind::Issue => match parse_doc(root, &slug, &rel, ISSUE_KEYS) {
-                    Ok(doc) => out.issues.push((tag, doc)),
-                    Err(d) => problems.push(d),
-                },
             }
         }
     }
     (out, problems)
+}
+
+impl Translations {
+    /// Reads the translation at `rel` (of `slug` into `tag`) and keeps it.
+    fn read_one(
+        &mut self,
+        root: &Path,
+        kind: Kind,
+        slug: &str,
+        tag: &str,
+        rel: &Path,
+    ) -> Result<(), Diagnostic> {
+        crate::confine::link(root, rel)?;
+        let tag = tag.to_string();
+        match kind {
+            Kind::Exchange => self
+                .exchanges
+                .push((tag, parse_doc(root, slug, rel, EXCHANGE_TR_KEYS)?)),
+            Kind::Official => self
+                .officials
+                .push((tag, parse_doc(root, slug, rel, OFFICIAL_TR_KEYS)?)),
+            Kind::Issue => self
+                .issues
+                .push((tag, parse_doc(root, slug, rel, ISSUE_KEYS)?)),
+        }
+        Ok(())
+    }
+
+    /// Forgets the translation file `rel` (relative to `root`, in the
+    /// folder of `kind`) and reads it again if it is still there, as
+    /// [`read_translations`] would have. Returns whether it was known
+    /// before and is read again now; the problem reading it, if any.
+    pub fn reread(&mut self, root: &Path, kind: Kind, rel: &Path) -> Result<bool, Diagnostic> {
+        let before = self.exchanges.len() + self.officials.len() + self.issues.len();
+        self.exchanges.retain(|(_, d)| d.path != rel);
+        self.officials.retain(|(_, d)| d.path != rel);
+        self.issues.retain(|(_, d)| d.path != rel);
+        let known = before != self.exchanges.len() + self.officials.len() + self.issues.len();
+        let stem = rel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".md"));
+        let Some((slug, tag)) = stem.and_then(translation_of) else {
+            return Ok(false);
+        };
+        if !root.join(rel).exists() {
+            return Ok(false);
+        }
+        self.read_one(root, kind, slug, tag, rel)?;
+        // In the order `read_translations` reads them.
+        self.exchanges.sort_by(|a, b| order(a).cmp(&order(b)));
+        self.officials.sort_by(|a, b| order(a).cmp(&order(b)));
+        self.issues.sort_by(|a, b| order(a).cmp(&order(b)));
+        Ok(known)
+    }
+
+    /// The translation of the exchange `slug` into `tag`.
+    pub fn exchange(&self, tag: &str, slug: &str) -> Option<&Doc<ExchangeTrFront>> {
+        self.exchanges
+            .iter()
+            .find(|(t, d)| t == tag && d.slug == slug)
+            .map(|(_, d)| d)
+    }
+}
+
+/// Where a translation stands among the others of its kind.
+fn order<F>((tag, doc): &(String, Doc<F>)) -> (&str, &str, &Path) {
+    (&doc.slug, tag, &doc.path)
 }
 
 /// Reads one entry and parses its front matter as `F`.

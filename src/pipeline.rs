@@ -285,11 +285,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 
     // What the last build into this output says is already up to date.
     let templates_fp_all = templates_fp.clone();
-    let fingerprints = Fingerprints::new(
-        &site,
-        assets.fingerprint() ^ style_key(opts.style),
-        templates_fp,
-    );
+    let links = language_links(&site, &languages);
+    let global = assets.fingerprint() ^ style_key(opts.style) ^ links_fp(&links);
+    let fingerprints = Fingerprints::new(&site, global, templates_fp);
     let planned: Vec<(&routes::Page, String, u64)> = pages
         .par_iter()
         .map(|p| (p, p.file(&site), fingerprints.page(&site, p)))
@@ -318,7 +316,6 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         );
     }
     let language_tera = (!languages.is_empty()).then(|| tera.clone());
-    let links = language_links(&site, &languages);
     let result = (|| -> Result<Vec<(String, u64)>> {
         for (_, file, _) in &current {
             writer.keep(file)?;
@@ -381,13 +378,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             files.extend(write_language(
                 &writer,
                 lsite,
+                tera.clone(),
                 LanguageInput {
-                    tera: tera.clone(),
                     origin: &origin,
                     links: language_links_from(&site, &languages, &lsite.config.language),
                     statics: &statics,
                     assets: &assets,
-                    global: assets.fingerprint() ^ style_key(opts.style),
+                    global,
                     templates: &templates_fp_all,
                     style: opts.style,
                 },
@@ -503,6 +500,19 @@ pub fn languages(
     site: &mut Site,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Site>> {
+    let (translations, read) = load::read_translations(root);
+    languages_from(root, site, &translations, read, warnings)
+}
+
+/// Like [`languages`], with the translations already read (and the
+/// problems reading them).
+pub fn languages_from(
+    root: &Path,
+    site: &mut Site,
+    translations: &load::Translations,
+    read: Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<Site>> {
     let mut problems = Vec::new();
     match crate::i18n::Table::load(root, &site.config.language) {
         Ok((table, warning)) => {
@@ -511,9 +521,8 @@ pub fn languages(
         }
         Err(p) => problems.extend(p),
     }
-    let (translations, read) = load::read_translations(root);
     problems.extend(read);
-    problems.extend(crate::translate::unknown_languages(site, &translations));
+    problems.extend(crate::translate::unknown_languages(site, translations));
     let mut out = Vec::new();
     for language in &site.config.languages {
         if language.tag == site.config.language {
@@ -533,7 +542,7 @@ pub fn languages(
             Ok((table, warning)) => {
                 warnings.extend(warning);
                 let (translated, p) =
-                    crate::translate::translate(site, language, &translations, table, root);
+                    crate::translate::translate(site, language, translations, table, root);
                 problems.extend(p);
                 out.push(translated);
             }
@@ -547,21 +556,21 @@ pub fn languages(
     site.translated = out
         .iter()
         .map(|l| {
-            let texts = l
-                .exchanges
-                .iter()
-                .map(|e| {
-                    e.lang.is_none().then(|| crate::model::TranslatedText {
-                        title: e.title.clone(),
-                        summary: e.summary.clone(),
-                        location: e.location.clone(),
-                    })
-                })
-                .collect();
+            let texts = l.exchanges.iter().map(crate::translate::text_of).collect();
             (l.config.language.clone(), texts)
         })
         .collect();
     Ok(out)
+}
+
+/// A fingerprint of what every page's language switcher shows of the
+/// site's languages (their tags and names), for `global`.
+pub fn links_fp(links: &[crate::render::LanguageLink]) -> u64 {
+    let shown: Vec<(&str, &str)> = links
+        .iter()
+        .map(|l| (l.tag.as_str(), l.name.as_str()))
+        .collect();
+    crate::render::deps::hash_of(shown)
 }
 
 /// Every language of the site as seen from its default language.
@@ -602,7 +611,6 @@ pub fn language_links_from(
 
 /// What rendering one more language needs from the build.
 pub struct LanguageInput<'a> {
-    pub tera: tera::Tera,
     pub origin: &'a templates::Origin,
     pub links: Vec<crate::render::LanguageLink>,
     pub statics: &'a [StaticFile],
@@ -612,16 +620,18 @@ pub struct LanguageInput<'a> {
     pub style: UrlStyle,
 }
 
-/// Renders `site` (the site in another language) under its language's
-/// folder: its pages, feeds and filter index; the files already current
-/// are kept. Returns each file with its fingerprint, for the manifest.
-pub fn write_language(
-    writer: &Writer,
-    site: &Site,
-    input: LanguageInput,
-    is_current: impl Fn(&str, u64) -> bool + Sync,
-) -> Result<Vec<(String, u64)>> {
-    let tag = site.config.language.clone();
+/// The pages of a site in another language, each with its file under the
+/// language's folder, and the fingerprints they are planned by.
+pub struct LanguagePlan {
+    pub pages: Vec<routes::Page>,
+    pub files: Vec<String>,
+    pub fps: Vec<u64>,
+    pub fingerprints: Fingerprints,
+}
+
+/// Plans the pages of `site` (the site in another language).
+pub fn language_plan(site: &Site, input: &LanguageInput) -> LanguagePlan {
+    let tag = &site.config.language;
     // Hosts serve the one 404.html at the root, whatever the language.
     let pages: Vec<routes::Page> = routes::all_pages(site)
         .into_iter()
@@ -629,51 +639,95 @@ pub fn write_language(
         .collect();
     let fingerprints = Fingerprints::new(
         site,
-        input.global ^ crate::render::deps::hash_of(&tag),
+        input.global ^ crate::render::deps::hash_of(tag),
         input.templates.clone(),
     );
-    let planned: Vec<(&routes::Page, String, u64)> = pages
+    let (files, fps) = pages
         .par_iter()
         .map(|p| {
             (
-                p,
                 format!("{tag}/{}", p.file(site)),
                 fingerprints.page(site, p),
             )
         })
-        .collect();
-    let (current, dirty): (Vec<_>, Vec<_>) = planned
-        .par_iter()
-        .partition(|(_, file, fp)| is_current(file, *fp));
-    for (_, file, _) in &current {
-        writer.keep(file)?;
+        .unzip();
+    LanguagePlan {
+        pages,
+        files,
+        fps,
+        fingerprints,
     }
-    if !dirty.is_empty() {
-        let mut tera = input.tera;
-        site.strings.register(&mut tera);
-        let mut renderer =
-            Renderer::new(site, tera, input.origin.clone(), input.style).map_err(Error::one)?;
-        renderer.set_global("assets", input.assets.value_under("../"));
-        renderer.set_global("data_files", exports::value_under("../"));
-        renderer.set_languages(input.links);
-        write_pages(
-            writer,
-            &renderer,
-            dirty.iter().map(|(p, file, _)| (*p, file.as_str())),
-        )?;
-    }
-    let urls = Urls::new(&site.config);
-    let leaves = Leaves::for_language(
+}
+
+/// The renderer of `site` (the site in another language), taking exchange
+/// `i`'s finished card from `reuse(i)` when it has one.
+pub fn language_renderer<'a>(
+    site: &'a Site,
+    mut tera: tera::Tera,
+    input: &LanguageInput,
+    reuse: impl Fn(usize) -> Option<tera::Value> + Sync,
+) -> Result<Renderer<'a>> {
+    site.strings.register(&mut tera);
+    let mut renderer = Renderer::reusing(site, tera, input.origin.clone(), input.style, reuse)
+        .map_err(Error::one)?;
+    renderer.set_global("assets", input.assets.value_under("../"));
+    renderer.set_global("data_files", exports::value_under("../"));
+    renderer.set_languages(input.links.clone());
+    Ok(renderer)
+}
+
+/// The data files of `site` (the site in another language): its feeds,
+/// sitemap and filter index, under its folder.
+pub fn language_leaves<'a>(
+    site: &'a Site,
+    urls: &'a Urls,
+    pages: &'a [routes::Page],
+    input: &LanguageInput<'a>,
+) -> Leaves<'a> {
+    Leaves::for_language(
         site,
-        &urls,
-        &pages,
+        urls,
+        pages,
         input.statics,
         input.assets,
         input.style,
-        &tag,
-    );
-    let mut files = write_leaves(writer, &leaves, &fingerprints, is_current)?;
-    files.extend(planned.into_iter().map(|(_, file, fp)| (file, fp)));
+        &site.config.language,
+    )
+}
+
+/// Renders `site` (the site in another language) under its language's
+/// folder: its pages, feeds and filter index; the files already current
+/// are kept. Returns each file with its fingerprint, for the manifest.
+pub fn write_language(
+    writer: &Writer,
+    site: &Site,
+    tera: tera::Tera,
+    input: LanguageInput,
+    is_current: impl Fn(&str, u64) -> bool + Sync,
+) -> Result<Vec<(String, u64)>> {
+    let plan = language_plan(site, &input);
+    let mut dirty = Vec::new();
+    for (k, file) in plan.files.iter().enumerate() {
+        if is_current(file, plan.fps[k]) {
+            writer.keep(file)?;
+        } else {
+            dirty.push(k);
+        }
+    }
+    if !dirty.is_empty() {
+        let renderer = language_renderer(site, tera, &input, |_| None)?;
+        write_pages(
+            writer,
+            &renderer,
+            dirty
+                .iter()
+                .map(|&k| (&plan.pages[k], plan.files[k].as_str())),
+        )?;
+    }
+    let urls = Urls::new(&site.config);
+    let leaves = language_leaves(site, &urls, &plan.pages, &input);
+    let mut files = write_leaves(writer, &leaves, &plan.fingerprints, is_current)?;
+    files.extend(plan.files.into_iter().zip(plan.fps));
     Ok(files)
 }
 

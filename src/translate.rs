@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use crate::config::Language;
 use crate::error::{Diagnostic, LineCol};
-use crate::load::{Doc, Translations};
-use crate::model::Site;
+use crate::load::{Doc, ExchangeTrFront, Translations};
+use crate::model::{Exchange, Site, TranslatedText};
 use crate::{markdown, suggest};
 
 /// `base` in `language`, with the site's translations into it applied,
@@ -170,7 +170,7 @@ fn disagree(
 fn apply_exchange(
     site: &mut Site,
     base: &Site,
-    doc: &Doc<crate::load::ExchangeTrFront>,
+    doc: &Doc<ExchangeTrFront>,
     root: &Path,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -185,8 +185,26 @@ fn apply_exchange(
         );
         return;
     };
+    let default = base.config.language.as_str();
+    site.exchanges[i] = exchange_in(&base.exchanges[i], default, Some(doc), problems);
+}
+
+/// `original` (in the `default` language) as the pages of another
+/// language show it: with the text of its translation `doc` there, or
+/// as it is and marked as being in `default` without one. What the
+/// translation repeats of its original must agree (else `problems`).
+pub fn exchange_in(
+    original: &Exchange,
+    default: &str,
+    doc: Option<&Doc<ExchangeTrFront>>,
+    problems: &mut Vec<Diagnostic>,
+) -> Exchange {
+    let mut e = original.clone();
+    let Some(doc) = doc else {
+        e.lang = Some(default.to_string());
+        return e;
+    };
     let f = &doc.front;
-    let original = &base.exchanges[i];
     let at = |span: std::ops::Range<usize>| doc.place(span);
     let mut agree = |field: &str, span, theirs: String, ours: String| {
         if theirs != ours {
@@ -244,7 +262,6 @@ fn apply_exchange(
             ours.join(", "),
         );
     }
-    let e = &mut site.exchanges[i];
     e.title = f.title.get_ref().trim().to_string();
     let body = !doc.body.trim().is_empty();
     if body {
@@ -264,6 +281,17 @@ fn apply_exchange(
         e.location = Some(location.to_string());
     }
     e.lang = None;
+    e
+}
+
+/// The text of `e` (an exchange of a translated site) that the data
+/// files carry, when it has a translation.
+pub fn text_of(e: &Exchange) -> Option<TranslatedText> {
+    e.lang.is_none().then(|| TranslatedText {
+        title: e.title.clone(),
+        summary: e.summary.clone(),
+        location: e.location.clone(),
+    })
 }
 
 fn apply_official(

@@ -6,35 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{build, detente, minimal_site, snapshot, stderr, write_files};
-
-fn bilingual(root: &Path) {
-    minimal_site(root);
-    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
-    write_files(
-        root,
-        &[
-            (
-                "content/site.toml",
-                &format!(
-                    "{toml}\n[languages.zh]\ntitle = \"测试时间线\"\ndescription = \"双语测试。\"\n"
-                ),
-            ),
-            (
-                "content/exchanges/2023-06-18-blinken-qin-beijing.zh.md",
-                "+++\ntitle = \"布林肯与秦刚在北京会晤\"\nlocation = \"中国北京\"\n+++\n他们谈了几个小时。\n",
-            ),
-            (
-                "content/officials/qin-gang.zh.md",
-                "+++\nname = \"秦刚\"\n[[roles]]\ntitle = \"驻美国大使\"\n[[roles]]\ntitle = \"外交部长\"\n+++\n简历。\n",
-            ),
-            (
-                "content/issues/taiwan.zh.md",
-                "+++\nname = \"台湾\"\n+++\n关于台湾。\n",
-            ),
-        ],
-    );
-}
+use common::{bilingual, build, detente, minimal_site, snapshot, stderr, write_files};
 
 fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -246,6 +218,39 @@ fn a_language_without_built_in_strings_falls_back_to_english_and_warns() {
     let home = read(&out, "de/index.html");
     assert!(home.contains(">Zeitleiste</a>"), "the site's own string");
     assert!(home.contains(">Officials</a>"), "English for the rest");
+}
+
+/// Interface strings are an input like any other: a rebuild after an
+/// edit of `i18n/<tag>.toml` (or of the name another language gives
+/// itself) remakes the pages that print them and equals a fresh build.
+#[test]
+fn edited_interface_strings_remake_the_pages_that_print_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    bilingual(&root);
+    build(&root, &out, &[]);
+    for (n, (strings, shows, page)) in [
+        (
+            "[nav]\nofficials = \"人物\"\n",
+            ">人物</a>",
+            "zh/index.html",
+        ),
+        ("[lang]\nname = \"汉语\"\n", "汉语", "index.html"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        write_files(&root, &[("i18n/zh.toml", strings)]);
+        build(&root, &out, &[]);
+        assert!(read(&out, page).contains(shows), "edit {n}: {page}");
+        let fresh = dir.path().join(format!("fresh{n}"));
+        build(&root, &fresh, &[]);
+        assert_eq!(
+            snapshot(&out),
+            snapshot(&fresh),
+            "edit {n}: rebuild vs fresh"
+        );
+    }
 }
 
 #[test]

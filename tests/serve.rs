@@ -381,3 +381,125 @@ fn warnings_are_printed_when_they_change() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(warnings(), 1, "the same warning is not repeated");
 }
+
+/// A site in two languages stays incremental: an edited translation (or
+/// an edited original) is swapped into every language's model in place,
+/// pages in both languages follow, a translation that disagrees is refused
+/// with the last good page kept, new and removed translations and
+/// interface strings take the whole way, and the served tree ends up what
+/// a full build writes.
+#[test]
+fn translations_are_rebuilt_in_place_and_equal_a_full_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    bilingual(&root);
+    let out = dir.path().join("served");
+    let log = dir.path().join("serve.log");
+    let server = serve(&root, &out, &log);
+    let rebuilt = |how: &str| {
+        std::fs::read_to_string(log.with_extension("out"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(how))
+            .count()
+    };
+    const ZH: &str = "/zh/exchanges/2023-06-18-blinken-qin-beijing/";
+    const CALL_ZH: &str = "/zh/exchanges/2022-09-23-blinken-qin-call/";
+    let tr = root.join("content/exchanges/2023-06-18-blinken-qin-beijing.zh.md");
+    let mut text = std::fs::read_to_string(&tr).expect("read translation");
+    let english = get(&server.url, PAGE).1;
+
+    // The translation's body, then its title: in place, both languages'
+    // pages that show them follow, the English page does not change.
+    for (n, (from, to)) in [
+        ("他们谈了几个小时。", "他们谈了整整六个小时。"),
+        ("布林肯与秦刚在北京会晤", "布林肯与秦刚在北京举行会谈"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        text = text.replace(from, to);
+        std::fs::write(&tr, &text).expect("edit translation");
+        wait_for(to, || get(&server.url, ZH).1.contains(to));
+        wait_for("the in-place rebuild line", || {
+            rebuilt("rebuilt in place") > n
+        });
+    }
+    assert!(
+        get(&server.url, "/zh/")
+            .1
+            .contains("布林肯与秦刚在北京举行会谈")
+    );
+    assert!(
+        get(&server.url, "/zh/officials/antony-blinken/")
+            .1
+            .contains("布林肯与秦刚在北京举行会谈")
+    );
+    assert_eq!(
+        get(&server.url, PAGE).1,
+        english,
+        "the English page changed"
+    );
+    // The data files carry the translated title.
+    wait_for("exchanges.json with the new title", || {
+        std::fs::read_to_string(out.join("exchanges.json"))
+            .unwrap_or_default()
+            .contains("布林肯与秦刚在北京举行会谈")
+    });
+
+    // An original without a translation: its Chinese page shows the new
+    // English text, marked as English.
+    let call = root.join("content/exchanges/2022-09-23-blinken-qin-call.md");
+    let call_text = std::fs::read_to_string(&call).expect("read call");
+    std::fs::write(&call, call_text.replace("A short call.", "A brief call.")).expect("edit");
+    wait_for("the call's new summary in Chinese pages", || {
+        let page = get(&server.url, CALL_ZH).1;
+        page.contains("A brief call.") && page.contains("lang=\"en\"")
+    });
+    wait_for("the in-place rebuild line", || {
+        rebuilt("rebuilt in place") > 2
+    });
+
+    // A translation that disagrees on the date is refused; the last good
+    // pages stay.
+    std::fs::write(
+        &tr,
+        text.replace("+++\ntitle", "+++\ndate = 2023-06-19\ntitle"),
+    )
+    .expect("break");
+    wait_for("the error", || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("`date` is 2023-06-19 here but 2023-06-18 in the original")
+    });
+    assert!(get(&server.url, ZH).1.contains("整整六个小时"));
+    std::fs::write(&tr, &text).expect("mend");
+    wait_for("the mended page", || rebuilt("rebuilt in place") > 3);
+
+    // A new translation, then interface strings: the whole way.
+    let call_tr = root.join("content/exchanges/2022-09-23-blinken-qin-call.zh.md");
+    std::fs::write(
+        &call_tr,
+        "+++\ntitle = \"一次通话\"\nsummary = \"简短的通话。\"\n+++\n通话。\n",
+    )
+    .expect("new translation");
+    wait_for("the new translation", || {
+        let page = get(&server.url, CALL_ZH).1;
+        page.contains("简短的通话。") && !page.contains("A brief call.")
+    });
+    std::fs::create_dir_all(root.join("i18n")).expect("i18n folder");
+    std::fs::write(
+        root.join("i18n/zh.toml"),
+        "[nav]\nofficials = \"官员们啊\"\n",
+    )
+    .expect("strings");
+    wait_for("the site's own string", || {
+        get(&server.url, "/zh/").1.contains("官员们啊")
+    });
+    // A removed translation falls back to the original, marked.
+    std::fs::remove_file(&call_tr).expect("remove translation");
+    wait_for("the fallback", || {
+        get(&server.url, CALL_ZH).1.contains("A brief call.")
+    });
+    assert_serves_a_full_build(&root, &out, &dir.path().join("full"), &server.url);
+}

@@ -120,6 +120,8 @@ impl Fingerprints {
             c.csv.bom,
         )
             .hash(&mut h);
+        // Every page prints interface strings.
+        site.strings.fingerprint().hash(&mut h);
         // Every page links its translations; the sitemap lists them.
         for l in &c.languages {
             (&l.tag, &l.title, &l.description).hash(&mut h);

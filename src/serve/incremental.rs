@@ -4,10 +4,11 @@
 //! and of the last good build, and turns a set of changed paths into the
 //! smallest update of the output. Two ways, one result:
 //!
-//! - In place: when only exchanges were edited, and none of them moved in
-//!   the timeline or changed who or what it is about (same slug, date,
-//!   officials and issues), each one is swapped into the last good model,
-//!   checked alone, and its card remade; nothing else is rebuilt.
+//! - In place: when only exchanges (or their translations) were edited,
+//!   and none of them moved in the timeline or changed who or what it is
+//!   about (same slug, date, officials and issues), each one is swapped
+//!   into the last good model of every language, checked alone, and its
+//!   card remade; nothing else is rebuilt.
 //! - Whole: anything else (a new, deleted or renamed file, an official,
 //!   an issue, site.toml, templates, static files) re-reads the changed
 //!   entries alone and builds and validates the model from all of them.
@@ -40,7 +41,7 @@ use crate::render::values::UrlStyle;
 use crate::render::{Parts, Renderer, routes};
 use crate::statics::{self, StaticFile};
 use crate::urls::Urls;
-use crate::validate;
+use crate::{translate, validate};
 
 /// The dev server's build state.
 pub struct Session {
@@ -70,9 +71,10 @@ pub struct Session {
     data_pending: bool,
     /// The warnings of the last good rebuild.
     warnings: Vec<Diagnostic>,
-    /// The site is published in more than one language: an edit is then
-    /// always rebuilt whole (the translations show it too).
-    has_languages: bool,
+    /// Every translation file, as read last, and the problems of those
+    /// that could not be read (by file).
+    translations: load::Translations,
+    translation_problems: BTreeMap<PathBuf, Diagnostic>,
     /// Media made so far (beside the output), and the media files written.
     cache: crate::media::Cache,
     media: BTreeSet<String>,
@@ -88,6 +90,16 @@ struct Pending {
 
 /// The last good rebuild, kept for edits applied in place.
 struct Last {
+    /// The site in its default language.
+    main: Model,
+    /// The site in each other language, in site.toml's order.
+    languages: Vec<Model>,
+    statics: Vec<StaticFile>,
+    assets: Assets,
+}
+
+/// The site in one language, as last rendered.
+struct Model {
     site: Site,
     fingerprints: Fingerprints,
     /// The renderer's parts (taken while it renders).
@@ -95,8 +107,6 @@ struct Last {
     pages: Vec<Page>,
     /// Each page's output file, in the order of `pages`.
     files: Vec<String>,
-    statics: Vec<StaticFile>,
-    assets: Assets,
 }
 
 /// What one rebuild did.
@@ -139,7 +149,8 @@ impl Session {
             leaves: HashMap::new(),
             data_pending: false,
             warnings: Vec::new(),
-            has_languages: false,
+            translations: load::Translations::default(),
+            translation_problems: BTreeMap::new(),
             cache: crate::media::Cache::open(output),
             media: BTreeSet::new(),
         };
@@ -167,6 +178,9 @@ impl Session {
             .into_iter()
             .collect();
         self.listing_problems = problems;
+        let (translations, problems) = load::read_translations(root);
+        self.translations = translations;
+        self.translation_problems = problems.into_iter().map(|d| (d.file.clone(), d)).collect();
     }
 
     /// Takes note of changed paths (absolute or relative to the root).
@@ -196,12 +210,26 @@ impl Session {
                 changed_statics.insert(inner.to_string());
             } else if rel_str == "static" {
                 changed_statics.insert(String::new());
-            } else if entry_of(&rel_str)
-                .is_some_and(|(_, slug)| load::translation_of(&slug).is_some())
-                || rel_str.starts_with("i18n/")
+            } else if let Some((kind, stem)) =
+                entry_of(&rel_str).filter(|(_, stem)| load::translation_of(stem).is_some())
             {
-                // A translation or interface strings: read again in the
-                // whole rebuild.
+                self.translation_problems.remove(rel);
+                match self.translations.reread(&self.root, kind, rel) {
+                    // An edited translation of an exchange: like an edit
+                    // of the exchange.
+                    Ok(true) if kind == Kind::Exchange => {
+                        if let Some((slug, _)) = load::translation_of(&stem) {
+                            self.pending.edited.insert(slug.to_string());
+                            continue;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(d) => {
+                        self.translation_problems.insert(rel.to_path_buf(), d);
+                    }
+                }
+            } else if rel_str == "i18n" || rel_str.starts_with("i18n/") {
+                // Interface strings: read again in the whole rebuild.
             } else if let Some((kind, slug)) = entry_of(&rel_str) {
                 let existed = self.reread(kind, &slug, rel);
                 if kind == Kind::Exchange && existed {
@@ -304,42 +332,60 @@ impl Session {
         })
     }
 
-    /// Applies the edited exchanges to the last good model in place, when
-    /// none of them moved in the timeline or changed who or what it is
-    /// about. `None`: a whole rebuild is needed.
+    /// Applies the edited exchanges (and translations of exchanges) to the
+    /// last good model of every language in place, when none of them
+    /// moved in the timeline or changed who or what it is about. `None`:
+    /// a whole rebuild is needed.
     fn in_place(&mut self) -> Option<Result<(usize, crate::output::Stats)>> {
-        if self.has_languages {
+        if self.pending.whole
+            || self.pending.edited.is_empty()
+            || !self.translation_problems.is_empty()
+        {
             return None;
         }
-        if self.pending.whole || self.pending.edited.is_empty() {
-            return None;
-        }
-        let last = self.last.as_mut().filter(|l| l.parts.is_some())?;
+        let last = self.last.as_mut().filter(|l| l.ready())?;
+        let site = &last.main.site;
         let mut edits: Vec<(usize, Exchange)> = Vec::new();
         for slug in &self.pending.edited {
             // Unreadable files, drafts and the like take the whole way,
             // which reports them as a build would.
             let doc = self.exchanges.get(slug)?.as_ref().ok()?;
-            let &i = last.site.exchange_slugs.get(slug)?;
+            let &i = site.exchange_slugs.get(slug)?;
             if doc.front.draft && !self.drafts {
                 return None;
             }
-            let mut new = last.site.exchange_from(doc.clone());
-            if !last.site.keeps_indexes(i, &new) {
+            let mut new = site.exchange_from(doc.clone());
+            if !site.keeps_indexes(i, &new) {
                 return None;
             }
             // Media are made by the whole way; in place, only those of
             // files already made are taken over (new text, same files).
-            let old = &last.site.exchanges[i].media;
+            let old = &site.exchanges[i].media;
             if !new.media.iter_mut().all(|m| m.carry_from(old)) {
                 return None;
             }
             edits.push((i, new));
         }
-        let (problems, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = edits
+        let (mut problems, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = edits
             .iter()
-            .flat_map(|(_, e)| validate::exchange(&last.site, e))
+            .flat_map(|(_, e)| validate::exchange(site, e))
             .partition(Diagnostic::is_error);
+        // The same exchanges in each other language.
+        let default = site.config.language.as_str();
+        let translated: Vec<Vec<(usize, Exchange)>> = last
+            .languages
+            .iter()
+            .map(|l| {
+                let tag = l.site.config.language.as_str();
+                edits
+                    .iter()
+                    .map(|(i, e)| {
+                        let doc = self.translations.exchange(tag, &e.slug);
+                        (*i, translate::exchange_in(e, default, doc, &mut problems))
+                    })
+                    .collect()
+            })
+            .collect();
         if !problems.is_empty() {
             return Some(Err(Error::Site(problems)));
         }
@@ -352,7 +398,7 @@ impl Session {
             .cloned()
             .collect();
         kept.extend(warnings);
-        let result = last.apply(edits, &self.output, &mut self.pages);
+        let result = last.apply(edits, translated, &self.output, &mut self.pages);
         match &result {
             Ok(_) => {
                 self.warnings = kept;
@@ -388,7 +434,14 @@ impl Session {
         )
         .map_err(Error::Site)?;
         let mut warnings = diagnostics;
-        let languages = pipeline::languages(&self.root, &mut site, &mut warnings)?;
+        let read = self.translation_problems.values().cloned().collect();
+        let languages = pipeline::languages_from(
+            &self.root,
+            &mut site,
+            &self.translations,
+            read,
+            &mut warnings,
+        )?;
         let layers = pipeline::layers(&self.root, &site)?;
         let (tera, origin, templates_fp) = self
             .templates
@@ -401,26 +454,23 @@ impl Session {
         let language_tera = (!languages.is_empty()).then(|| tera.clone());
         let mut tera = tera;
         site.strings.register(&mut tera);
-        let global = assets.fingerprint();
+        let links = pipeline::language_links(&site, &languages);
+        let global = assets.fingerprint() ^ pipeline::links_fp(&links);
         let fingerprints = Fingerprints::new(&site, global, templates_fp.clone());
-        // Cards the last good build made from the same inputs are reused.
         let last = self.last.as_ref();
         let mut renderer = Renderer::reusing(&site, tera, origin.clone(), UrlStyle::Pretty, |i| {
-            let last = last?;
-            let &j = last.site.exchange_slugs.get(&site.exchanges[i].slug)?;
-            let same = last.fingerprints.card(j) == fingerprints.card(i);
-            Some(last.parts.as_ref().filter(|_| same)?.card(j).clone())
+            reuse(last.map(|l| &l.main), &site, &fingerprints, i)
         })
         .map_err(Error::one)?;
         pipeline::set_globals(&mut renderer, &assets);
-        renderer.set_languages(pipeline::language_links(&site, &languages));
+        renderer.set_languages(links);
         let pages = routes::all_pages(&site);
         let files: Vec<String> = pages.par_iter().map(|p| p.file(&site)).collect();
         let fps: Vec<u64> = pages
             .par_iter()
             .map(|p| fingerprints.page(&site, p))
             .collect();
-        let dirty: Vec<usize> = (0..pages.len())
+        let mut dirty: Vec<usize> = (0..pages.len())
             .filter(|&k| self.pages.get(&files[k]) != Some(&fps[k]))
             .collect();
 
@@ -429,13 +479,15 @@ impl Session {
             writer.abort();
             return Err(e);
         }
-        // The other languages: pages, feeds and filter index whose
-        // fingerprints changed.
-        let mut language_files: Vec<(String, u64)> = Vec::new();
+        let mut rendered = dirty.len();
+        let mut written: Vec<(String, u64)> = files.iter().cloned().zip(fps).collect();
+        // The other languages: the pages whose fingerprints changed, with
+        // the cards of the last rebuild's same language where they match.
+        let mut language_parts = Vec::new();
+        let mut language_plans = Vec::new();
         for lsite in &languages {
             let Some(tera) = &language_tera else { break };
             let input = pipeline::LanguageInput {
-                tera: tera.clone(),
                 origin: &origin,
                 links: pipeline::language_links_from(&site, &languages, &lsite.config.language),
                 statics: &statics,
@@ -444,22 +496,35 @@ impl Session {
                 templates: &templates_fp,
                 style: UrlStyle::Pretty,
             };
-            let known = &self.pages;
-            match pipeline::write_language(&writer, lsite, input, |file, fp| {
-                known.get(file) == Some(&fp)
-            }) {
-                Ok(files) => language_files.extend(files),
+            let plan = pipeline::language_plan(lsite, &input);
+            let before = last.and_then(|l| {
+                l.languages
+                    .iter()
+                    .find(|m| m.site.config.language == lsite.config.language)
+            });
+            let made = pipeline::language_renderer(lsite, tera.clone(), &input, |i| {
+                reuse(before, lsite, &plan.fingerprints, i)
+            });
+            let renderer = match made {
+                Ok(renderer) => renderer,
                 Err(e) => {
                     writer.abort();
                     return Err(e);
                 }
+            };
+            dirty = (0..plan.pages.len())
+                .filter(|&k| self.pages.get(&plan.files[k]) != Some(&plan.fps[k]))
+                .collect();
+            if let Err(e) = render_into(&writer, &renderer, &plan.pages, &plan.files, &dirty) {
+                writer.abort();
+                return Err(e);
             }
+            rendered += dirty.len();
+            written.extend(plan.files.iter().cloned().zip(plan.fps.iter().copied()));
+            language_parts.push(renderer.into_parts());
+            language_plans.push(plan);
         }
-        let new_files: BTreeSet<&str> = files
-            .iter()
-            .chain(language_files.iter().map(|(f, _)| f))
-            .map(String::as_str)
-            .collect();
+        let new_files: BTreeSet<&str> = written.iter().map(|(f, _)| f.as_str()).collect();
         for old in self
             .pages
             .keys()
@@ -486,8 +551,8 @@ impl Session {
         // Media files: their names change with their bytes, so a name
         // already written is up to date.
         let media_paths: BTreeSet<String> = media.keys().cloned().collect();
-        let written = &self.media;
-        if let Err(e) = pipeline::write_media(&writer, &media, |file, _| written.contains(file)) {
+        let made = &self.media;
+        if let Err(e) = pipeline::write_media(&writer, &media, |file, _| made.contains(file)) {
             writer.abort();
             return Err(e);
         }
@@ -495,27 +560,36 @@ impl Session {
             writer.remove(old);
         }
         let stats = commit(writer, &self.output)?;
-        self.pages = files
-            .iter()
-            .cloned()
-            .zip(fps)
-            .chain(language_files)
-            .collect();
-        self.has_languages = !languages.is_empty();
+        self.pages = written.into_iter().collect();
         self.statics = static_paths;
         self.media = media_paths;
         let parts = Some(renderer.into_parts());
         self.warnings = warnings;
+        let languages = languages
+            .into_iter()
+            .zip(language_plans)
+            .zip(language_parts)
+            .map(|((site, plan), parts)| Model {
+                site,
+                fingerprints: plan.fingerprints,
+                parts: Some(parts),
+                pages: plan.pages,
+                files: plan.files,
+            })
+            .collect();
         self.last = Some(Last {
-            site,
-            fingerprints,
-            parts,
-            pages,
-            files,
+            main: Model {
+                site,
+                fingerprints,
+                parts,
+                pages,
+                files,
+            },
+            languages,
             statics,
             assets,
         });
-        Ok((dirty.len(), stats))
+        Ok((rendered, stats))
     }
 
     /// The second step, once the pages are on disk: the data files whose
@@ -525,28 +599,38 @@ impl Session {
         let Some(last) = &self.last else {
             return Ok(0);
         };
-        let urls = Urls::new(&last.site.config);
-        let leaves = Leaves::new(
-            &last.site,
-            &urls,
-            &last.pages,
-            &last.statics,
-            &last.assets,
-            UrlStyle::Pretty,
-        );
-        let planned: Vec<_> = leaves
-            .all()
-            .into_iter()
-            .map(|leaf| {
-                let fp = leaves.fingerprint(&last.fingerprints, leaf);
-                (leaf, leaves.path(leaf), fp)
+        let models: Vec<&Model> = std::iter::once(&last.main).chain(&last.languages).collect();
+        let urls: Vec<Urls> = models.iter().map(|m| Urls::new(&m.site.config)).collect();
+        let sets: Vec<(Leaves, &Fingerprints)> = models
+            .iter()
+            .zip(&urls)
+            .enumerate()
+            .map(|(k, (m, urls))| {
+                let (site, pages) = (&m.site, m.pages.as_slice());
+                let (statics, assets) = (&last.statics, &last.assets);
+                let leaves = if k == 0 {
+                    Leaves::new(site, urls, pages, statics, assets, UrlStyle::Pretty)
+                } else {
+                    let tag = &site.config.language;
+                    Leaves::for_language(site, urls, pages, statics, assets, UrlStyle::Pretty, tag)
+                };
+                (leaves, &m.fingerprints)
+            })
+            .collect();
+        let planned: Vec<_> = sets
+            .iter()
+            .flat_map(|(leaves, fps)| {
+                leaves.all().into_iter().map(move |leaf| {
+                    let fp = leaves.fingerprint(fps, leaf);
+                    (leaves, leaf, leaves.path(leaf), fp)
+                })
             })
             .collect();
         let dirty: Vec<_> = planned
             .iter()
-            .filter(|(_, path, fp)| self.leaves.get(path) != Some(fp))
+            .filter(|(_, _, path, fp)| self.leaves.get(path) != Some(fp))
             .collect();
-        let paths: BTreeSet<&str> = planned.iter().map(|(_, p, _)| p.as_str()).collect();
+        let paths: BTreeSet<&str> = planned.iter().map(|(_, _, p, _)| p.as_str()).collect();
         let stale: Vec<&String> = self
             .leaves
             .keys()
@@ -561,7 +645,7 @@ impl Session {
             return Ok(0);
         }
         let writer = Writer::begin_partial(&self.output)?;
-        let failed = dirty.par_iter().find_map_any(|(leaf, path, _)| {
+        let failed = dirty.par_iter().find_map_any(|(leaves, leaf, path, _)| {
             writer.put_with(path, |out| leaves.write(*leaf, out)).err()
         });
         if let Some(e) = failed {
@@ -572,21 +656,74 @@ impl Session {
             writer.remove(old);
         }
         let written = commit(writer, &self.output)?.written;
-        self.leaves = planned.into_iter().map(|(_, p, fp)| (p, fp)).collect();
+        self.leaves = planned.into_iter().map(|(_, _, p, fp)| (p, fp)).collect();
         self.data_pending = false;
         Ok(written)
     }
 }
 
 impl Last {
-    /// Swaps edited exchanges into the model and writes the pages that
-    /// show them; `pages` maps each written file to its fingerprint.
+    /// Whether every language's renderer parts are at hand.
+    fn ready(&self) -> bool {
+        std::iter::once(&self.main)
+            .chain(&self.languages)
+            .all(|m| m.parts.is_some())
+    }
+
+    /// Swaps edited exchanges into the model of the default language and
+    /// their `translated` forms into the others (one list per language),
+    /// and writes the pages that show them; `pages` maps each written
+    /// file to its fingerprint.
     fn apply(
         &mut self,
         edits: Vec<(usize, Exchange)>,
+        translated: Vec<Vec<(usize, Exchange)>>,
         output: &Path,
         pages: &mut HashMap<String, u64>,
     ) -> Result<(usize, crate::output::Stats)> {
+        // The data files carry each exchange's text in every language.
+        for (k, (l, list)) in self.languages.iter().zip(&translated).enumerate() {
+            if let Some((_, texts)) = self.main.site.translated.get_mut(k) {
+                for (i, e) in list {
+                    texts[*i] = translate::text_of(e);
+                }
+            }
+            debug_assert_eq!(self.main.site.translated[k].0, l.site.config.language);
+        }
+        self.main.fingerprints.translated =
+            crate::render::deps::hash_of(&self.main.site.translated);
+        let writer = Writer::begin_partial(output)?;
+        let mut done = Vec::new();
+        let mut result = self.main.apply(edits, &writer, pages, &mut done);
+        for (model, list) in self.languages.iter_mut().zip(translated) {
+            if result.is_ok() {
+                result = model.apply(list, &writer, pages, &mut done);
+            }
+        }
+        let rendered = match result {
+            Ok(()) => done.len(),
+            Err(e) => {
+                writer.abort();
+                return Err(e);
+            }
+        };
+        let stats = commit(writer, output)?;
+        pages.extend(done);
+        Ok((rendered, stats))
+    }
+}
+
+impl Model {
+    /// Swaps edited exchanges into this language's model and renders the
+    /// pages whose fingerprint changed into `writer`, adding each to
+    /// `done` with its fingerprint (`known` holds those on disk).
+    fn apply(
+        &mut self,
+        edits: Vec<(usize, Exchange)>,
+        writer: &Writer,
+        known: &HashMap<String, u64>,
+        done: &mut Vec<(String, u64)>,
+    ) -> Result<()> {
         let mut recarded = Vec::new();
         for (i, e) in edits {
             let card_before = self.fingerprints.card_only(i);
@@ -609,22 +746,29 @@ impl Last {
                 .map(|p| self.fingerprints.page(&self.site, p))
                 .collect();
             let dirty: Vec<usize> = (0..self.pages.len())
-                .filter(|&k| pages.get(&self.files[k]) != Some(&fps[k]))
+                .filter(|&k| known.get(&self.files[k]) != Some(&fps[k]))
                 .collect();
-            let writer = Writer::begin_partial(output)?;
-            if let Err(e) = render_into(&writer, &renderer, &self.pages, &self.files, &dirty) {
-                writer.abort();
-                return Err(e);
-            }
-            let stats = commit(writer, output)?;
-            for &k in &dirty {
-                pages.insert(self.files[k].clone(), fps[k]);
-            }
-            Ok((dirty.len(), stats))
+            render_into(writer, &renderer, &self.pages, &self.files, &dirty)?;
+            done.extend(dirty.iter().map(|&k| (self.files[k].clone(), fps[k])));
+            Ok(())
         });
         self.parts = Some(renderer.into_parts());
         result
     }
+}
+
+/// Exchange `i`'s card from the last rebuild's model of the same language
+/// (`before`), when it was made from the same inputs.
+fn reuse(
+    before: Option<&Model>,
+    site: &Site,
+    fingerprints: &Fingerprints,
+    i: usize,
+) -> Option<tera::Value> {
+    let before = before?;
+    let &j = before.site.exchange_slugs.get(&site.exchanges[i].slug)?;
+    let same = before.fingerprints.card(j) == fingerprints.card(i);
+    Some(before.parts.as_ref().filter(|_| same)?.card(j).clone())
 }
 
 /// Moves a writer's files into place, listing them first as detente's

@@ -246,3 +246,34 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The minimal site with a Chinese edition: one exchange, one official
+/// and one issue translated (the call, 2022-09-23, is not).
+#[allow(dead_code)]
+pub fn bilingual(root: &Path) {
+    minimal_site(root);
+    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    write_files(
+        root,
+        &[
+            (
+                "content/site.toml",
+                &format!(
+                    "{toml}\n[languages.zh]\ntitle = \"测试时间线\"\ndescription = \"双语测试。\"\n"
+                ),
+            ),
+            (
+                "content/exchanges/2023-06-18-blinken-qin-beijing.zh.md",
+                "+++\ntitle = \"布林肯与秦刚在北京会晤\"\nlocation = \"中国北京\"\n+++\n他们谈了几个小时。\n",
+            ),
+            (
+                "content/officials/qin-gang.zh.md",
+                "+++\nname = \"秦刚\"\n[[roles]]\ntitle = \"驻美国大使\"\n[[roles]]\ntitle = \"外交部长\"\n+++\n简历。\n",
+            ),
+            (
+                "content/issues/taiwan.zh.md",
+                "+++\nname = \"台湾\"\n+++\n关于台湾。\n",
+            ),
+        ],
+    );
+}
