@@ -2,8 +2,10 @@
 //! times and measures, for each edit, the time from the file being written
 //! to the new text being in the exchange's page on disk.
 //!
-//! Usage: `cargo run --release --example serve_latency -- SITE_DIR [EDITS]`
-//! (build the binary first: `cargo build --release --bin detente`).
+//! Usage: `cargo run --release --example serve_latency -- SITE_DIR [EDITS] [LANG]`
+//! (build the binary first: `cargo build --release --bin detente`). With
+//! `LANG`, the exchange's translation into LANG (`<slug>.<LANG>.md`) is
+//! edited instead, and its page under `LANG/` watched.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -13,10 +15,11 @@ use std::time::{Duration, Instant};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(site) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: serve_latency SITE_DIR [EDITS]");
+        eprintln!("usage: serve_latency SITE_DIR [EDITS] [LANG]");
         std::process::exit(2);
     };
     let edits: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20);
+    let lang = args.get(2).cloned();
     let bin = std::env::current_exe()
         .ok()
         .and_then(|p| Some(p.parent()?.parent()?.join("detente")))
@@ -53,7 +56,8 @@ fn main() {
         .expect("content/exchanges")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".md"))
+        // Originals only: a translation's stem has the language after a dot.
+        .filter(|n| n.ends_with(".md") && !n.trim_end_matches(".md").contains('.'))
         .collect();
     names.sort();
     let name = names
@@ -61,9 +65,21 @@ fn main() {
         .cloned()
         .expect("at least one exchange");
     let slug = name.trim_end_matches(".md");
-    let source = exchanges.join(&name);
-    let page = out.join("exchanges").join(slug).join("index.html");
-    let original = std::fs::read_to_string(&source).expect("read the exchange");
+    let (source, page) = match &lang {
+        None => (
+            exchanges.join(&name),
+            out.join("exchanges").join(slug).join("index.html"),
+        ),
+        Some(tag) => (
+            exchanges.join(format!("{slug}.{tag}.md")),
+            out.join(tag)
+                .join("exchanges")
+                .join(slug)
+                .join("index.html"),
+        ),
+    };
+    let original =
+        std::fs::read_to_string(&source).expect("read the exchange (or its translation)");
 
     let mut samples = Vec::new();
     for i in 0..edits {
@@ -94,9 +110,12 @@ fn main() {
     let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
     let median = ms(&samples[samples.len() / 2]);
     println!(
-        "serve edit-to-disk latency over {} edits of {}: median {:.1} ms, min {:.1} ms, max {:.1} ms (includes the {} ms quiet period of the watcher)",
+        "serve edit-to-disk latency over {} edits of {}{}: median {:.1} ms, min {:.1} ms, max {:.1} ms (includes the {} ms quiet period of the watcher)",
         samples.len(),
         slug,
+        lang.as_deref()
+            .map(|t| format!(" ({t} translation)"))
+            .unwrap_or_default(),
         median,
         ms(&samples[0]),
         ms(&samples[samples.len() - 1]),
