@@ -14,6 +14,7 @@
 //! reload or to show a build error. It reads the output folder and never
 //! writes it.
 
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::{Component, Path, PathBuf};
@@ -53,7 +54,19 @@ const EVENTS_KEEP_ALIVE: Duration = Duration::from_secs(15);
 pub enum Event {
     Reload,
     /// The build failed; the text is shown in an overlay.
-    Failed(String),
+    Failed(Failure),
+}
+
+/// A failed build, as the overlay shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Failure {
+    /// The error, as the terminal prints it (in English, like every
+    /// message of detente's).
+    pub text: String,
+    /// The overlay's heading in each language of the site, by tag.
+    pub titles: BTreeMap<String, String>,
+    /// The site's default language (for pages in none of them).
+    pub default: String,
 }
 
 /// Shared between the server and the rebuild loop.
@@ -61,14 +74,14 @@ pub enum Event {
 pub struct Hub {
     clients: Mutex<Vec<UnboundedSender<Event>>>,
     /// The current build error, shown to pages loaded while it lasts.
-    error: Mutex<Option<String>>,
+    error: Mutex<Option<Failure>>,
 }
 
 impl Hub {
     /// Tells every open tab; callable from any thread, never blocks on them.
     pub fn broadcast(&self, event: Event) {
         *self.error.lock().unwrap_or_else(|p| p.into_inner()) = match &event {
-            Event::Failed(text) => Some(text.clone()),
+            Event::Failed(failure) => Some(failure.clone()),
             Event::Reload => None,
         };
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
@@ -77,8 +90,8 @@ impl Hub {
 
     fn subscribe(&self) -> UnboundedReceiver<Event> {
         let (tx, rx) = unbounded_channel();
-        if let Some(text) = self.error.lock().unwrap_or_else(|p| p.into_inner()).clone() {
-            let _ = tx.send(Event::Failed(text));
+        if let Some(failure) = self.error.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            let _ = tx.send(Event::Failed(failure));
         }
         self.clients
             .lock()
@@ -157,8 +170,10 @@ fn host_name(value: &str) -> Option<String> {
 }
 
 /// The script injected before `</body>` of every HTML page served (never
-/// in `build` output): reloads on a good build, shows an overlay on a bad one.
-const LIVE_RELOAD: &str = r#"<script>(function(){if(!window.EventSource)return;var es=new EventSource("/__detente/events");function hide(){var o=document.getElementById("detente-error");if(o)o.remove();}es.addEventListener("reload",function(){location.reload();});es.addEventListener("failed",function(e){hide();var o=document.createElement("pre");o.id="detente-error";o.setAttribute("role","alert");o.textContent="detente: the last edit did not build\n\n"+JSON.parse(e.data);o.style.cssText="position:fixed;inset:1rem;z-index:2147483647;margin:0;padding:1rem;overflow:auto;background:#1b1b1b;color:#ffb4ab;font:14px/1.5 monospace;white-space:pre-wrap;border:2px solid #ff5449;border-radius:8px";document.body.appendChild(o);});})();</script>"#;
+/// in `build` output): reloads on a good build, shows an overlay on a bad
+/// one, headed in the page's language (`<html lang>`, then its primary
+/// subtag, then the site's default language).
+const LIVE_RELOAD: &str = r#"<script>(function(){if(!window.EventSource)return;var es=new EventSource("/__detente/events");function hide(){var o=document.getElementById("detente-error");if(o)o.remove();}es.addEventListener("reload",function(){location.reload();});es.addEventListener("failed",function(e){hide();var d=JSON.parse(e.data),t=d.titles||{},l=document.documentElement.lang||"",k=t[l]?l:t[l.split("-")[0]]?l.split("-")[0]:d.default;var o=document.createElement("div");o.id="detente-error";o.setAttribute("role","alert");var h=document.createElement("p");h.lang=k||"en";h.textContent=t[k]||"detente: the last edit did not build";h.style.cssText="margin:0 0 1rem;font-weight:bold";var p=document.createElement("pre");p.lang="en";p.textContent=d.text;p.style.cssText="margin:0;white-space:pre-wrap;font:inherit";o.appendChild(h);o.appendChild(p);o.style.cssText="position:fixed;inset:1rem;z-index:2147483647;margin:0;padding:1rem;overflow:auto;background:#1b1b1b;color:#ffb4ab;font:14px/1.5 monospace;border:2px solid #ff5449;border-radius:8px";document.body.appendChild(o);});})();</script>"#;
 
 /// What every request handler sees.
 struct State {
@@ -437,8 +452,8 @@ impl Body for EventStream {
         }
         match self.events.poll_recv(cx) {
             Poll::Ready(Some(Event::Reload)) => return data("event: reload\ndata: {}\n\n".into()),
-            Poll::Ready(Some(Event::Failed(text))) => {
-                let json = serde_json::to_string(&text).unwrap_or_else(|_| "\"\"".into());
+            Poll::Ready(Some(Event::Failed(failure))) => {
+                let json = serde_json::to_string(&failure).unwrap_or_else(|_| "{}".into());
                 return data(format!("event: failed\ndata: {json}\n\n"));
             }
             // The hub is gone: the server is stopping.

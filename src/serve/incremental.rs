@@ -282,6 +282,35 @@ impl Session {
         )
     }
 
+    /// What the error overlay says of `error`: its text, headed in each
+    /// language of the last good build (in English before the first).
+    pub fn failure(&self, error: &Error) -> super::http::Failure {
+        let key = "serve.failed";
+        let (titles, default) = match &self.last {
+            Some(last) => (
+                std::iter::once(&last.main)
+                    .chain(&last.languages)
+                    .map(|m| {
+                        let s = &m.site;
+                        (s.config.language.clone(), s.strings.text(key, None, &[]))
+                    })
+                    .collect(),
+                last.main.site.config.language.clone(),
+            ),
+            None => {
+                let english = crate::i18n::Table::english();
+                let tag = english.tag().to_string();
+                let title = english.text(key, None, &[]);
+                (BTreeMap::from([(tag.clone(), title)]), tag)
+            }
+        };
+        super::http::Failure {
+            text: error.to_string(),
+            titles,
+            default,
+        }
+    }
+
     /// Whether the data files still have to catch up with the pages.
     pub fn data_pending(&self) -> bool {
         self.data_pending

@@ -103,7 +103,7 @@ pub fn run(args: &Args) -> Result<String> {
         }
         Err(e) => {
             eprintln!("{e}");
-            hub.broadcast(Event::Failed(e.to_string()));
+            hub.broadcast(Event::Failed(session.failure(&e)));
         }
     }
     let ignore = std::fs::canonicalize(&output).ok();
@@ -151,7 +151,7 @@ pub fn run(args: &Args) -> Result<String> {
             Err(Error::Interrupted) => break,
             Err(e) => {
                 eprintln!("{e}\n(the last good version stays served)");
-                hub.broadcast(Event::Failed(e.to_string()));
+                hub.broadcast(Event::Failed(session.failure(&e)));
             }
         }
     }

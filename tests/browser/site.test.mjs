@@ -837,6 +837,68 @@ describe("media", () => {
   });
 });
 
+describe("detente serve", () => {
+  test("a failed edit shows the overlay headed in the page's language, and a good one takes it away", async () => {
+    // A copy of the site, served by detente itself.
+    const root = path.join(out, "serve-site");
+    for (const dir of ["content", "templates", "static", "i18n"]) {
+      if (fs.existsSync(path.join(REPO, dir))) fs.cpSync(path.join(REPO, dir), path.join(root, dir), { recursive: true });
+    }
+    const { spawn } = await import("node:child_process");
+    const child = spawn(detenteBinary(), ["serve", "--port", "0", "--root", root, "--output", path.join(out, "serve-out")], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const url = await new Promise((resolve, reject) => {
+        let seen = "";
+        child.stdout.on("data", (chunk) => {
+          seen += chunk;
+          const m = seen.match(/http:\/\/[^\s]+/);
+          if (m) resolve(m[0].replace(/\/$/, ""));
+        });
+        child.on("exit", (code) => reject(new Error(`detente serve exited with ${code}`)));
+      });
+      const exchange = path.join(root, "content", "exchanges", "2023-06-18-blinken-qin-beijing.md");
+      const original = fs.readFileSync(exchange, "utf8");
+      await withContext({}, async (context) => {
+        const pages = {};
+        for (const [lang, at] of [["en", "/"], ["zh", "/zh/"]]) {
+          pages[lang] = await context.newPage();
+          await pages[lang].goto(url + at, { waitUntil: "load" });
+        }
+        // Give the event streams a moment to connect, then break the exchange.
+        await new Promise((r) => setTimeout(r, 500));
+        fs.writeFileSync(exchange, original.replace(/^format = ".*"$/m, 'format = "carrier-pigeon"'));
+        const headings = { en: "detente: the last edit did not build", zh: "detente：最近一次修改未能构建" };
+        for (const [lang, page] of Object.entries(pages)) {
+          const overlay = page.locator("#detente-error");
+          await overlay.waitFor({ timeout: 15000 });
+          assert.equal(await overlay.getAttribute("role"), "alert");
+          const heading = overlay.locator("p");
+          assert.equal(await heading.textContent(), headings[lang], `${lang} heading`);
+          assert.equal(await heading.getAttribute("lang"), lang);
+          const text = overlay.locator("pre");
+          assert.equal(await text.getAttribute("lang"), "en", "the error itself is in English");
+          assert.match(await text.textContent(), /carrier-pigeon/);
+          assert.match(await text.textContent(), /2023-06-18-blinken-qin-beijing\.md:\d+:\d+/);
+        }
+        // A page opened while the error lasts shows it too.
+        const late = await context.newPage();
+        await late.goto(url + "/zh/officials/", { waitUntil: "load" });
+        await late.locator("#detente-error").waitFor({ timeout: 15000 });
+        assert.equal(await late.locator("#detente-error p").textContent(), headings.zh);
+        // Mended: every tab reloads without the overlay.
+        fs.writeFileSync(exchange, original);
+        for (const page of [...Object.values(pages), late]) {
+          await page.waitForFunction(() => !document.getElementById("detente-error"), null, { timeout: 15000 });
+        }
+      });
+    } finally {
+      child.kill();
+    }
+  });
+});
+
 describe("screenshots", () => {
   test("home (desktop and phone) and an official page, for the README", async () => {
     const shots = [
