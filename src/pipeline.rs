@@ -632,11 +632,8 @@ pub struct LanguagePlan {
 /// Plans the pages of `site` (the site in another language).
 pub fn language_plan(site: &Site, input: &LanguageInput) -> LanguagePlan {
     let tag = &site.config.language;
-    // Hosts serve the one 404.html at the root, whatever the language.
-    let pages: Vec<routes::Page> = routes::all_pages(site)
-        .into_iter()
-        .filter(|p| p.kind != routes::PageKind::NotFound)
-        .collect();
+    // Its own 404.html too, for hosts that serve the nearest one.
+    let pages: Vec<routes::Page> = routes::all_pages(site);
     let fingerprints = Fingerprints::new(
         site,
         input.global ^ crate::render::deps::hash_of(tag),

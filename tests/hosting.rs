@@ -393,7 +393,7 @@ fn check_build(root: &Path, mode: Mode) -> usize {
                 .any(|l| l.1 == "application/atom+xml" && l.2.ends_with("feed.xml")),
             "{page}: links an Atom feed"
         );
-        if page == "404.html" {
+        if page == "404.html" || page.ends_with("/404.html") {
             assert!(rel("canonical").is_empty(), "404 has no canonical");
             assert_eq!(one("robots"), "noindex");
             let base_path = &mode.base()["https://example.org".len()..];

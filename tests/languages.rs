@@ -67,6 +67,17 @@ fn every_page_exists_in_both_languages_and_links_the_other() {
             "{zh}"
         );
     }
+    // Each language has its page not found, in its language, whose
+    // switcher leads to each language's home (and no alternates in the
+    // head: a missing page has no translation).
+    let missing = read(&out, "zh/404.html");
+    assert!(missing.starts_with("<!DOCTYPE html>\n<html lang=\"zh\">"));
+    assert!(missing.contains("<h1>页面不存在</h1>"), "{missing}");
+    assert!(missing.contains("<a href=\"/zh/../\" hreflang=\"en\" lang=\"en\">English</a>"));
+    assert!(!missing.contains("<link rel=\"alternate\" hreflang"));
+    let missing = read(&out, "404.html");
+    assert!(missing.contains("<a href=\"/zh/\" hreflang=\"zh\" lang=\"zh\">中文</a>"));
+    assert!(!missing.contains("<link rel=\"alternate\" hreflang"));
     // Translated text, the interface in Chinese, Chinese dates.
     let page = read(
         &out,

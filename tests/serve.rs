@@ -501,5 +501,12 @@ fn translations_are_rebuilt_in_place_and_equal_a_full_build() {
     wait_for("the fallback", || {
         get(&server.url, CALL_ZH).1.contains("A brief call.")
     });
+    // A missing page under /zh/ gets the Chinese page not found.
+    let (status, body) = get(&server.url, "/zh/exchanges/no-such-exchange/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<h1>页面不存在</h1>"), "{body}");
+    let (status, body) = get(&server.url, "/exchanges/no-such-exchange/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<h1>Page not found</h1>"), "{body}");
     assert_serves_a_full_build(&root, &out, &dir.path().join("full"), &server.url);
 }

@@ -312,12 +312,19 @@ impl<'a> Renderer<'a> {
 
     /// The page in every language of the site: `lang`, `name`, `href`
     /// (absolute with a base URL, else relative), `current`; and the
-    /// default language's again as `x-default`. Empty in one language.
+    /// default language's again as `x-default`. Empty in one language;
+    /// the languages' home pages on the page not found.
     fn alternates(&self, page: &Page, path: &str, root: &str) -> Value {
-        if self.languages.len() < 2 || page.kind == PageKind::NotFound {
+        if self.languages.len() < 2 {
             return Value::from(Vec::<Value>::new());
         }
-        let url = self.style.url(path);
+        // A page not found has no other language: its switcher leads to
+        // each language's home.
+        let url = if page.kind == PageKind::NotFound {
+            self.style.url("")
+        } else {
+            self.style.url(path)
+        };
         let link = |l: &LanguageLink| {
             if l.base.is_empty() {
                 format!("{root}{}{url}", l.from_here)

@@ -323,7 +323,7 @@ enum Lookup {
 }
 
 fn find(root: &Path, url_path: &str) -> Lookup {
-    let not_found = || Lookup::NotFound(std::fs::read(root.join("404.html")).ok().map(inject));
+    let not_found = || Lookup::NotFound(nearest_404(root, url_path).map(inject));
     match resolve(root, url_path) {
         Resolved::File(file) => match std::fs::read(&file) {
             Ok(body) => {
@@ -480,6 +480,25 @@ enum Resolved {
 /// Dotfiles (any segment starting with `.`, such as `/.git/config`) are
 /// not found: detente writes none, so one in the output was put there by
 /// something else, and is not for the browser.
+/// The 404 page nearest to `url_path`: that of the deepest folder above
+/// it that has one (`/zh/404.html` for `/zh/exchanges/gone/`, as hosts
+/// like Cloudflare Pages do), else the root's.
+fn nearest_404(root: &Path, url_path: &str) -> Option<Vec<u8>> {
+    let mut folders: Vec<&str> = url_path.split('/').filter(|s| !s.is_empty()).collect();
+    loop {
+        let mut candidate = String::from("/");
+        for folder in &folders {
+            candidate.push_str(folder);
+            candidate.push('/');
+        }
+        candidate.push_str("404.html");
+        if let Resolved::File(file) = resolve(root, &candidate) {
+            return std::fs::read(file).ok();
+        }
+        folders.pop()?;
+    }
+}
+
 fn resolve(root: &Path, url_path: &str) -> Resolved {
     let Some(decoded) = percent_decode(url_path) else {
         return Resolved::Forbidden;
