@@ -4,6 +4,8 @@
 //! It does not read files (that is `load`) nor check content against it
 //! (that is `validate`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Deserializer};
 
 /// A country the site's officials belong to.
@@ -59,6 +61,20 @@ pub struct Language {
     /// default language's).
     pub title: Option<String>,
     pub description: Option<String>,
+    /// Country names in that language, by country key (default: the
+    /// world table's name there, else the default language's).
+    pub countries: BTreeMap<String, CountryName>,
+    /// City names in that language, by the name written in the content.
+    pub cities: BTreeMap<String, String>,
+}
+
+/// A country's name in another language: `name`, and `short` (default:
+/// `name`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountryName {
+    pub name: String,
+    pub short: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +82,10 @@ pub struct Language {
 struct RawLanguage {
     title: Option<String>,
     description: Option<String>,
+    #[serde(default)]
+    countries: BTreeMap<String, CountryName>,
+    #[serde(default)]
+    cities: BTreeMap<String, String>,
 }
 
 /// Whether `tag` looks like a BCP 47 language tag: a language subtag of
@@ -248,6 +268,8 @@ impl Config {
                             tag,
                             title: l.title,
                             description: l.description,
+                            countries: l.countries,
+                            cities: l.cities,
                         })
                         .collect()
                 })

@@ -720,7 +720,7 @@ fn place_coords(site: &Site, e: &crate::model::Exchange) -> Option<(f64, f64)> {
         return place.coords;
     }
     let key = &place.country.as_ref()?.key;
-    let slug = crate::places::city_slug(place.city.as_deref()?)?;
+    let slug = place.city_slug.as_deref()?;
     site.places
         .iter()
         .find(|c| &c.key == key)?

@@ -59,7 +59,11 @@ pub struct CountryRef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
     pub country: Option<CountryRef>,
+    /// The city as shown (in another language, its name there).
     pub city: Option<String>,
+    /// The URL segment of the city's place page, from the city as written
+    /// in the default language (the same in every language).
+    pub city_slug: Option<String>,
     pub venue: Option<String>,
     /// (longitude, latitude), when given.
     pub coords: Option<(f64, f64)>,
@@ -450,6 +454,7 @@ fn exchange(
                     .as_ref()
                     .map(|c| c.trim().to_string())
                     .filter(|c| !c.is_empty()),
+                city_slug: p.city.as_deref().and_then(crate::places::city_slug),
                 venue: p
                     .venue
                     .as_ref()

@@ -9,14 +9,15 @@
 //! text, marked with that language so pages can say so (`lang`). It reads
 //! no files (`load::read_translations` does) and renders nothing.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::config::Language;
+use crate::config::{Config, Language};
 use crate::error::{Diagnostic, LineCol};
 use crate::load::{Doc, ExchangeTrFront, Translations};
 use crate::model::{Exchange, Site, TranslatedText};
-use crate::{markdown, suggest};
+use crate::{markdown, suggest, world};
 
 /// `base` in `language`, with the site's translations into it applied,
 /// and every problem they have. `strings` are the interface strings of
@@ -44,8 +45,18 @@ pub fn translate(
     if !c.base_url.is_empty() {
         c.base_url = format!("{}{tag}/", c.base_url);
     }
-    for e in &mut site.exchanges {
-        e.lang = Some(default.clone());
+    let mut problems = place_names(&mut site, language);
+    // Every exchange: its translation, else its original marked (both with
+    // its place in this language's names).
+    let docs: std::collections::HashMap<&str, &Doc<ExchangeTrFront>> = translations
+        .exchanges
+        .iter()
+        .filter(|(t, _)| t == tag)
+        .map(|(_, d)| (d.slug.as_str(), d))
+        .collect();
+    for (i, original) in base.exchanges.iter().enumerate() {
+        let doc = docs.get(original.slug.as_str()).copied();
+        site.exchanges[i] = exchange_in(original, &site.config, &default, doc, &mut problems);
     }
     for o in &mut site.officials {
         o.lang = Some(default.clone());
@@ -53,9 +64,17 @@ pub fn translate(
     for i in &mut site.issues {
         i.lang = Some(default.clone());
     }
-    let mut problems = Vec::new();
     for (_, doc) in translations.exchanges.iter().filter(|(t, _)| t == tag) {
-        apply_exchange(&mut site, base, doc, root, &mut problems);
+        if !base.exchange_slugs.contains_key(&doc.slug) {
+            missing(
+                doc,
+                "exchange",
+                "exchanges",
+                base.exchange_slugs.keys(),
+                root,
+                &mut problems,
+            );
+        }
     }
     for (_, doc) in translations.officials.iter().filter(|(t, _)| t == tag) {
         apply_official(&mut site, base, doc, root, &mut problems);
@@ -167,39 +186,132 @@ fn disagree(
     ))
 }
 
-fn apply_exchange(
-    site: &mut Site,
-    base: &Site,
-    doc: &Doc<ExchangeTrFront>,
-    root: &Path,
-    problems: &mut Vec<Diagnostic>,
-) {
-    let Some(&i) = base.exchange_slugs.get(&doc.slug) else {
-        missing(
-            doc,
-            "exchange",
-            "exchanges",
-            base.exchange_slugs.keys(),
-            root,
-            problems,
-        );
-        return;
-    };
-    let default = base.config.language.as_str();
-    site.exchanges[i] = exchange_in(&base.exchanges[i], default, Some(doc), problems);
+/// Gives the countries and cities of `site` (a copy of the default
+/// language's) their names in `language`: a country its name in
+/// `[languages.TAG.countries]`, else the world table's in that language,
+/// else the default language's; a city its name in
+/// `[languages.TAG.cities]`. Returns the problems of those tables.
+fn place_names(site: &mut Site, language: &Language) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let keys: Vec<&str> = site
+        .config
+        .countries
+        .iter()
+        .map(|c| c.key.as_str())
+        .collect();
+    for key in language.countries.keys() {
+        if !keys.contains(&key.as_str()) {
+            problems.push(
+                Diagnostic::error(
+                    crate::load::SITE_TOML,
+                    format!(
+                        "[languages.{}.countries] names `{key}`, a country the site does not know",
+                        language.tag
+                    ),
+                )
+                .help(suggest::hint(key, "countries", &keys)),
+            );
+        }
+    }
+    for c in &mut site.config.countries {
+        if let Some(given) = language.countries.get(&c.key) {
+            c.name = given.name.trim().to_string();
+            c.short = given
+                .short
+                .as_deref()
+                .unwrap_or(&given.name)
+                .trim()
+                .to_string();
+        } else if let Some(name) = c
+            .iso
+            .as_deref()
+            .and_then(|iso| world::country_name_in(iso, &language.tag))
+        {
+            c.name = name.to_string();
+            c.short = name.to_string();
+        }
+    }
+    let cities: Vec<&str> = site
+        .places
+        .iter()
+        .flat_map(|c| c.cities.iter().map(|city| city.name.as_str()))
+        .collect();
+    for name in language.cities.keys() {
+        let slug = crate::places::city_slug(name);
+        if !site.places.iter().any(|c| {
+            c.cities
+                .iter()
+                .any(|city| Some(&city.slug) == slug.as_ref())
+        }) {
+            problems.push(
+                Diagnostic::warning(
+                    crate::load::SITE_TOML,
+                    format!(
+                        "[languages.{}.cities] names `{name}`, a city no exchange is held in",
+                        language.tag
+                    ),
+                )
+                .help(format!(
+                    "the key is the city's name as the content writes it; {}",
+                    suggest::hint(name, "cities", &cities)
+                )),
+            );
+        }
+    }
+    for country in &mut site.places {
+        for city in &mut country.cities {
+            if let Some(name) = city_name_in(&language.cities, &city.name) {
+                city.name = name;
+            }
+        }
+    }
+    problems
+}
+
+/// The name `cities` (a `[languages.TAG.cities]` table) gives the city
+/// written `name`: its own entry, else one of the same city slug
+/// (`beijing` and `Beijing` are one city).
+fn city_name_in(cities: &BTreeMap<String, String>, name: &str) -> Option<String> {
+    let found = cities.get(name).or_else(|| {
+        let slug = crate::places::city_slug(name)?;
+        cities
+            .iter()
+            .find(|(k, _)| crate::places::city_slug(k).as_ref() == Some(&slug))
+            .map(|(_, v)| v)
+    })?;
+    Some(found.trim().to_string()).filter(|n| !n.is_empty())
 }
 
 /// `original` (in the `default` language) as the pages of another
 /// language show it: with the text of its translation `doc` there, or
-/// as it is and marked as being in `default` without one. What the
-/// translation repeats of its original must agree (else `problems`).
+/// as it is and marked as being in `default` without one; its structured
+/// place with the names of `config` (the site in that language). What
+/// the translation repeats of its original must agree (else `problems`).
 pub fn exchange_in(
     original: &Exchange,
+    config: &Config,
     default: &str,
     doc: Option<&Doc<ExchangeTrFront>>,
     problems: &mut Vec<Diagnostic>,
 ) -> Exchange {
     let mut e = original.clone();
+    if let Some(place) = &mut e.place {
+        let cities = config
+            .languages
+            .iter()
+            .find(|l| l.tag == config.language)
+            .map(|l| &l.cities);
+        if let Some(name) = place.city.as_ref().and_then(|c| city_name_in(cities?, c)) {
+            place.city = Some(name);
+        }
+        let country = place.country.as_ref().and_then(|c| config.country(&c.key));
+        e.location = Some(crate::places::display(
+            place.venue.as_deref(),
+            place.city.as_deref(),
+            country,
+        ))
+        .filter(|t| !t.is_empty());
+    }
     let Some(doc) = doc else {
         e.lang = Some(default.to_string());
         return e;

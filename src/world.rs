@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 
 #[rustfmt::skip]
 mod data;
+#[rustfmt::skip]
+mod names;
 
 /// A country or territory of ISO 3166-1 (and Kosovo, `XK`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +60,28 @@ pub struct WorldCity {
 /// Every country, sorted by alpha-2 code (250: ISO 3166-1's 249 and Kosovo).
 pub fn countries() -> &'static [WorldCountry] {
     &data::COUNTRIES
+}
+
+/// The name of the country `alpha2` in the language `tag` (BCP 47), from
+/// the table of that tag or of its primary language (`pt-BR`: `pt`); none
+/// when neither has one. Chinese names are in simplified characters, so a
+/// tag asking for traditional ones (`zh-Hant`, `zh-TW`, `zh-HK`, `zh-MO`)
+/// gets none.
+pub fn country_name_in(alpha2: &str, tag: &str) -> Option<&'static str> {
+    let at = data::COUNTRIES
+        .binary_search_by(|c| c.alpha2.cmp(alpha2))
+        .ok()?;
+    let lower = tag.to_ascii_lowercase();
+    let mut subtags = lower.split('-');
+    let primary = subtags.next()?;
+    if primary == "zh" && subtags.any(|s| matches!(s, "hant" | "tw" | "hk" | "mo")) {
+        return None;
+    }
+    let table = names::NAMES
+        .iter()
+        .find(|(t, _)| *t == lower)
+        .or_else(|| names::NAMES.iter().find(|(t, _)| *t == primary))?;
+    Some(table.1[at]).filter(|n| !n.is_empty())
 }
 
 /// The country with this alpha-2 or alpha-3 code, in any case ("cn", "CHN").
@@ -211,6 +235,30 @@ mod tests {
 
     fn named(name: &str) -> Option<&'static str> {
         country_named(name).map(|c| c.alpha2)
+    }
+
+    #[test]
+    fn country_names_in_other_languages() {
+        assert_eq!(country_name_in("CN", "zh"), Some("中国"));
+        assert_eq!(country_name_in("US", "zh-Hans"), Some("美国"));
+        assert_eq!(country_name_in("CN", "fr"), Some("Chine"));
+        // A region falls back to its language; a list gives its first.
+        assert_eq!(country_name_in("US", "pt-BR"), Some("Estados Unidos"));
+        assert_eq!(
+            country_name_in("US", "DE"),
+            Some("Vereinigte Staaten von Amerika")
+        );
+        // Simplified characters are not given for traditional ones.
+        assert_eq!(country_name_in("CN", "zh-Hant"), None);
+        assert_eq!(country_name_in("CN", "zh-TW"), None);
+        // Unknown languages and codes.
+        assert_eq!(country_name_in("CN", "tlh"), None);
+        assert_eq!(country_name_in("QQ", "zh"), None);
+        // Every language has most countries.
+        for (tag, names) in names::NAMES.iter() {
+            let given = names.iter().filter(|n| !n.is_empty()).count();
+            assert!(given >= 240, "{tag}: {given}");
+        }
     }
 
     #[test]

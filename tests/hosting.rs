@@ -1339,7 +1339,8 @@ fn two_builds_are_byte_identical() {
     // The same again for each other language (under its folder).
     let languages = 1 + std::fs::read_to_string(repo().join("content/site.toml"))
         .expect("site.toml")
-        .matches("[languages.")
+        .lines()
+        .filter(|l| l.starts_with("[languages.") && l.matches('.').count() == 1)
         .count();
     assert_eq!(feeds, (1 + 16 + 10 + countries.len() + cities) * languages);
     for f in [

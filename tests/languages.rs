@@ -264,6 +264,97 @@ fn edited_interface_strings_remake_the_pages_that_print_them() {
     }
 }
 
+/// Countries and cities are named in each language: site.toml's
+/// `[languages.zh.countries]` and `.cities` first, then the world table's
+/// name in that language; URLs stay the same in every language.
+#[test]
+fn countries_and_cities_are_named_in_each_language() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    bilingual(&root);
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = root.join(rel);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{rel}: {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    };
+    edit(
+        "content/exchanges/2023-06-18-blinken-qin-beijing.md",
+        "location = \"Beijing, China\"",
+        "location = { city = \"Beijing\", country = \"CN\" }",
+    );
+    // Not translated: its place is shown with the Chinese names.
+    edit(
+        "content/exchanges/2022-09-23-blinken-qin-call.md",
+        "format = \"phone\"",
+        "format = \"in-person\"\nlocation = { city = \"washington\", venue = \"State Department\", country = \"US\" }",
+    );
+    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    let with_names = format!(
+        "{toml}\n[languages.zh.countries]\nUS = {{ name = \"美利坚合众国\", short = \"美国\" }}\n\n[languages.zh.cities]\nWashington = \"华盛顿\"\n"
+    );
+    write_files(&root, &[("content/site.toml", &with_names)]);
+    build(&root, &out, &[]);
+
+    let places = read(&out, "zh/places/index.html");
+    assert!(places.contains(">美利坚合众国</a>"), "site.toml's name");
+    assert!(places.contains(">华盛顿</a>"), "site.toml's city name");
+    assert!(
+        places.contains(">中国</a>"),
+        "the world table's Chinese name"
+    );
+    assert!(
+        places.contains(">Beijing</a>"),
+        "a city without a name stays"
+    );
+    assert!(places.contains("href=\"../places/us/washington/\""));
+    let city = read(&out, "zh/places/us/washington/index.html");
+    assert!(city.contains("<h1>华盛顿</h1>"), "{city}");
+    let call = read(&out, "zh/exchanges/2022-09-23-blinken-qin-call/index.html");
+    assert!(
+        call.contains("State Department, 华盛顿, 美利坚合众国"),
+        "{call}"
+    );
+    assert!(
+        call.contains("href=\"../../places/us/washington/\""),
+        "{call}"
+    );
+    // The translation's own location wins.
+    let met = read(
+        &out,
+        "zh/exchanges/2023-06-18-blinken-qin-beijing/index.html",
+    );
+    assert!(met.contains("中国北京"));
+    // The default language keeps its names.
+    let places = read(&out, "places/index.html");
+    assert!(places.contains(">United States</a>") && places.contains(">washington</a>"));
+    assert!(!places.contains("华盛顿"));
+
+    // A country the site does not know is refused; a city no exchange is
+    // held in is a warning.
+    write_files(
+        &root,
+        &[(
+            "content/site.toml",
+            &format!(
+                "{with_names}Bejing = \"北京\"\n\n[languages.zh.countries.UK]\nname = \"英国\"\n"
+            ),
+        )],
+    );
+    let o = detente(&["check", "--root", root.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let said = stderr(&o);
+    assert!(
+        said.contains("[languages.zh.countries] names `UK`, a country the site does not know"),
+        "{said}"
+    );
+    assert!(
+        said.contains("[languages.zh.cities] names `Bejing`, a city no exchange is held in"),
+        "{said}"
+    );
+    assert!(said.contains("did you mean `Beijing`?"), "{said}");
+}
+
 #[test]
 fn a_site_in_one_language_has_no_alternates() {
     let dir = tempfile::tempdir().expect("temp dir");

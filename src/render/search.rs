@@ -368,10 +368,7 @@ fn held(site: &Site, i: usize) -> Option<String> {
 fn city(site: &Site, i: usize) -> Option<String> {
     let p = site.exchanges[i].place.as_ref()?;
     let country = crate::places::country_slug(&p.country.as_ref()?.key);
-    Some(format!(
-        "{country}/{}",
-        crate::places::city_slug(p.city.as_deref()?)?
-    ))
+    Some(format!("{country}/{}", p.city_slug.as_deref()?))
 }
 
 /// One card: `[slug, title, date, dates, format, location, officials

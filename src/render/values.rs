@@ -418,7 +418,7 @@ pub fn place_values(site: &Site, e: &Exchange, style: UrlStyle) -> (Value, Value
             let key = &p.country.as_ref()?.key;
             let country = country_of(key)?;
             let slug = crate::places::country_slug(key);
-            let city_slug = p.city.as_deref().and_then(crate::places::city_slug);
+            let city_slug = p.city_slug.as_deref();
             Some(map([
                 ("country", s(key)),
                 ("country_name", s(&country.name)),

@@ -410,7 +410,9 @@ impl Session {
                     .iter()
                     .map(|(i, e)| {
                         let doc = self.translations.exchange(tag, &e.slug);
-                        (*i, translate::exchange_in(e, default, doc, &mut problems))
+                        let config = &l.site.config;
+                        let e = translate::exchange_in(e, config, default, doc, &mut problems);
+                        (*i, e)
                     })
                     .collect()
             })
