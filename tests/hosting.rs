@@ -405,6 +405,11 @@ fn check_build(root: &Path, mode: Mode) -> usize {
                 "the 404 page is served at any depth, so its links start at {base_path}: {:?}",
                 h.links
             );
+            assert!(
+                h.links.iter().all(|l| !l.contains("/../")),
+                "{page}: links without dot segments: {:?}",
+                h.links
+            );
         } else {
             let canonical = rel("canonical");
             assert_eq!(canonical.len(), 1, "{page}: one canonical");

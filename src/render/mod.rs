@@ -109,6 +109,23 @@ impl Parts {
     }
 }
 
+/// Writes `/zh/../x` as `/x` in a page whose root is the absolute path
+/// `root` (`/zh/`): the page not found of another language links the
+/// site's shared files one folder up from its root.
+fn climb_root(html: Vec<u8>, root: &str) -> Vec<u8> {
+    let Some(parent) = root
+        .strip_suffix('/')
+        .and_then(|r| r.rsplit_once('/'))
+        .map(|(parent, _)| format!("{parent}/"))
+    else {
+        return html;
+    };
+    match String::from_utf8(html) {
+        Ok(text) => text.replace(&format!("{root}../"), &parent).into_bytes(),
+        Err(e) => e.into_bytes(),
+    }
+}
+
 impl<'a> Renderer<'a> {
     /// Prepares the values every page shares, rendering each exchange's
     /// card (`partials/card.html`) once.
@@ -225,7 +242,12 @@ impl<'a> Renderer<'a> {
             ));
         }
         let root = ctx.get("root").and_then(Value::as_str).unwrap_or("./");
-        Ok(values::place_root(out.out, root))
+        let html = values::place_root(out.out, root);
+        Ok(if page.kind == PageKind::NotFound {
+            climb_root(html, root)
+        } else {
+            html
+        })
     }
 
     /// The context `page`'s template receives.
