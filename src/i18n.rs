@@ -307,12 +307,92 @@ fn uses_cjk_dates(tag: &str) -> bool {
     matches!(primary(tag), "zh" | "ja")
 }
 
-/// The CLDR plural category of `n` for the language of `tag` (the
-/// languages with one form use `other` only).
+/// The CLDR plural category of the whole number `n` in the language of
+/// `tag`, after CLDR's plural rules (the integer cases; a table lacking
+/// the category gives its `other` form). Languages CLDR gives one form
+/// use `other` only; a language not listed follows English.
 fn plural_form(tag: &str, n: i64) -> &'static str {
+    let n = n.unsigned_abs();
+    let (n10, n100) = (n % 10, n % 100);
     match primary(tag) {
-        "zh" | "ja" | "ko" | "vi" | "th" | "id" | "ms" => "other",
-        "fr" | "pt" if n == 0 || n == 1 => "one",
+        "zh" | "ja" | "ko" | "vi" | "th" | "id" | "ms" | "lo" | "my" | "km" | "yo" | "jv"
+        | "ig" | "bo" | "dz" | "ii" | "kea" | "ses" | "sg" | "to" | "wo" => "other",
+        // One for 0 and 1.
+        "fr" | "pt" | "hi" | "bn" | "fa" | "gu" | "kn" | "zu" | "am" | "as" | "ff" | "kab"
+            if n <= 1 =>
+        {
+            "one"
+        }
+        "fr" | "pt" | "es" | "it" | "ca" if n != 0 && n % 1_000_000 == 0 => "many",
+        "ru" | "uk" | "be" => match () {
+            _ if n10 == 1 && n100 != 11 => "one",
+            _ if (2..=4).contains(&n10) && !(12..=14).contains(&n100) => "few",
+            _ => "many",
+        },
+        "hr" | "sr" | "bs" | "sh" => match () {
+            _ if n10 == 1 && n100 != 11 => "one",
+            _ if (2..=4).contains(&n10) && !(12..=14).contains(&n100) => "few",
+            _ => "other",
+        },
+        "pl" => match () {
+            _ if n == 1 => "one",
+            _ if (2..=4).contains(&n10) && !(12..=14).contains(&n100) => "few",
+            _ => "many",
+        },
+        "cs" | "sk" => match n {
+            1 => "one",
+            2..=4 => "few",
+            _ => "other",
+        },
+        "lt" => match () {
+            _ if n10 == 1 && !(11..=19).contains(&n100) => "one",
+            _ if (2..=9).contains(&n10) && !(11..=19).contains(&n100) => "few",
+            _ => "other",
+        },
+        "lv" => match () {
+            _ if n10 == 0 || (11..=19).contains(&n100) => "zero",
+            _ if n10 == 1 && n100 != 11 => "one",
+            _ => "other",
+        },
+        "ro" | "mo" => match () {
+            _ if n == 1 => "one",
+            _ if n == 0 || (2..=19).contains(&n100) => "few",
+            _ => "other",
+        },
+        "sl" => match n100 {
+            1 => "one",
+            2 => "two",
+            3 | 4 => "few",
+            _ => "other",
+        },
+        "ar" => match () {
+            _ if n == 0 => "zero",
+            _ if n == 1 => "one",
+            _ if n == 2 => "two",
+            _ if (3..=10).contains(&n100) => "few",
+            _ if (11..=99).contains(&n100) => "many",
+            _ => "other",
+        },
+        "he" | "iw" => match n {
+            1 => "one",
+            2 => "two",
+            _ => "other",
+        },
+        "ga" => match n {
+            1 => "one",
+            2 => "two",
+            3..=6 => "few",
+            7..=10 => "many",
+            _ => "other",
+        },
+        "cy" => match n {
+            0 => "zero",
+            1 => "one",
+            2 => "two",
+            3 => "few",
+            6 => "many",
+            _ => "other",
+        },
         _ if n == 1 => "one",
         _ => "other",
     }
@@ -321,6 +401,71 @@ fn plural_form(tag: &str, n: i64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_categories_follow_cldr() {
+        let forms = |tag: &str, ns: &[i64]| -> Vec<&'static str> {
+            ns.iter().map(|&n| plural_form(tag, n)).collect()
+        };
+        assert_eq!(
+            forms("en", &[0, 1, 2, 11]),
+            ["other", "one", "other", "other"]
+        );
+        assert_eq!(forms("zh-Hans", &[0, 1, 2]), ["other", "other", "other"]);
+        assert_eq!(
+            forms("fr", &[0, 1, 2, 1_000_000]),
+            ["one", "one", "other", "many"]
+        );
+        assert_eq!(
+            forms("ru", &[1, 2, 5, 11, 12, 21, 22, 25, 111]),
+            [
+                "one", "few", "many", "many", "many", "one", "few", "many", "many"
+            ]
+        );
+        assert_eq!(
+            forms("pl", &[1, 2, 5, 12, 21, 22]),
+            ["one", "few", "many", "many", "many", "few"]
+        );
+        assert_eq!(forms("cs", &[1, 3, 5]), ["one", "few", "other"]);
+        assert_eq!(
+            forms("ar", &[0, 1, 2, 3, 11, 100, 103]),
+            ["zero", "one", "two", "few", "many", "other", "few"]
+        );
+        assert_eq!(forms("he", &[1, 2, 3]), ["one", "two", "other"]);
+        assert_eq!(forms("lv", &[0, 1, 11, 21]), ["zero", "one", "zero", "one"]);
+        assert_eq!(
+            forms("ro", &[0, 1, 2, 19, 20, 101]),
+            ["few", "one", "few", "few", "other", "other"]
+        );
+        assert_eq!(
+            forms("sl", &[1, 2, 3, 5, 101]),
+            ["one", "two", "few", "other", "one"]
+        );
+    }
+
+    #[test]
+    fn a_form_the_table_lacks_gives_other() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("i18n")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("i18n/ru.toml"),
+            "[count]\nexchanges = { one = \"{n} встреча\", few = \"{n} встречи\", many = \"{n} встреч\", other = \"{n} встречи\" }\n",
+        )
+        .expect("write");
+        let (t, _) = Table::load(dir.path(), "ru").expect("load");
+        let say = |n| t.text("count.exchanges", Some(n), &[]);
+        assert_eq!(
+            [say(1), say(3), say(5), say(21)],
+            ["1 встреча", "3 встречи", "5 встреч", "21 встреча"]
+        );
+        std::fs::write(
+            dir.path().join("i18n/ru.toml"),
+            "[count]\nexchanges = { one = \"{n} встреча\", other = \"{n} встреч\" }\n",
+        )
+        .expect("write");
+        let (t, _) = Table::load(dir.path(), "ru").expect("load");
+        assert_eq!(t.text("count.exchanges", Some(3), &[]), "3 встреч");
+    }
 
     #[test]
     fn english_plurals_and_arguments() {
