@@ -10,8 +10,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use tera::Value;
+
+mod dates;
+
+use dates::DateFormat;
 
 use crate::embedded;
 use crate::error::Diagnostic;
@@ -38,6 +42,8 @@ pub struct Table {
     tag: String,
     own: BTreeMap<String, Text>,
     base: Arc<BTreeMap<String, Text>>,
+    /// How dates are written, unless as built-in English writes them.
+    dates: Option<Arc<DateFormat>>,
 }
 
 /// Reads `text` (a TOML table of keys, with nested tables joined by `.`).
@@ -176,11 +182,13 @@ impl Table {
             )
             .help(format!("add them to {DIR}/{tag}.toml in the site folder"))
         });
+        let dates = DateFormat::of(&own, &base, &Table::english().base, tag).map(Arc::new);
         Ok((
             Table {
                 tag: tag.to_string(),
                 own,
                 base: Arc::new(base),
+                dates,
             },
             warning,
         ))
@@ -203,6 +211,7 @@ impl Table {
             tag: BASE.to_string(),
             own: BTreeMap::new(),
             base: Arc::clone(base),
+            dates: None,
         }
     }
 
@@ -243,23 +252,38 @@ impl Table {
 
     /// A date as this language writes it: `18 June 2023`, `2023年6月18日`.
     pub fn date(&self, d: NaiveDate) -> String {
-        if uses_cjk_dates(&self.tag) {
-            return format!("{}年{}月{}日", d.year(), d.month(), d.day());
+        match &self.dates {
+            Some(f) => f.date(d),
+            None => crate::render::values::display_date(d),
         }
-        crate::render::values::display_date(d)
     }
 
-    /// A span of dates as this language writes it.
+    /// A span of dates as this language writes it: `18–19 June 2023`,
+    /// `2023年6月18–19日`; one date when `to` is none or not later.
     pub fn date_range(&self, from: NaiveDate, to: Option<NaiveDate>) -> String {
-        if !uses_cjk_dates(&self.tag) {
-            return crate::render::values::display_range(from, to);
+        match (&self.dates, to.filter(|t| *t > from)) {
+            (None, _) => crate::render::values::display_range(from, to),
+            (Some(f), Some(to)) => f.range(from, to),
+            (Some(f), None) => f.date(from),
         }
-        match to.filter(|t| *t > from) {
-            None => self.date(from),
-            Some(t) if t.year() == from.year() && t.month() == from.month() => {
-                format!("{}–{}日", self.date(from).trim_end_matches('日'), t.day())
+    }
+
+    /// A month of the activity chart: `June 2023`, `2023年6月`.
+    pub fn month_year(&self, year: i32, month0: usize) -> String {
+        match &self.dates {
+            Some(f) => f.month_year(year, month0),
+            None => {
+                let d = NaiveDate::from_ymd_opt(year, month0 as u32 + 1, 1);
+                d.map_or_else(String::new, |d| d.format("%B %Y").to_string())
             }
-            Some(t) => format!("{}–{}", self.date(from), self.date(t)),
+        }
+    }
+
+    /// A quarter of the activity chart: `Q2 2023`, `2023年第2季度`.
+    pub fn quarter(&self, year: i32, quarter: u32) -> String {
+        match &self.dates {
+            Some(f) => f.quarter(year, quarter),
+            None => format!("Q{quarter} {year}"),
         }
     }
 
@@ -300,11 +324,6 @@ fn value_text(value: &Value) -> String {
 /// The language subtag of a BCP 47 tag: `zh` of `zh-Hans`.
 pub fn primary(tag: &str) -> &str {
     tag.split('-').next().unwrap_or(tag)
-}
-
-/// Whether dates are written year-month-day with 年月日.
-fn uses_cjk_dates(tag: &str) -> bool {
-    matches!(primary(tag), "zh" | "ja")
 }
 
 /// The CLDR plural category of the whole number `n` in the language of

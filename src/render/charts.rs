@@ -490,8 +490,8 @@ pub fn buckets(span: &Span, chrono: &[usize], site: &Site) -> (&'static str, Vec
                 month_start(year, m + months)
             };
             let label = match months {
-                1 => start.format("%B %Y").to_string(),
-                3 => format!("Q{} {year}", m / 3 + 1),
+                1 => site.strings.month_year(year, m as usize - 1),
+                3 => site.strings.quarter(year, m / 3 + 1),
                 _ => year.to_string(),
             };
             out.push(Bucket {
