@@ -321,6 +321,25 @@ fn value_text(value: &Value) -> String {
     }
 }
 
+/// The direction a language is written in, `rtl` or `ltr`: by its script
+/// subtag when it has one (`Arab`, `Hebr`, `Thaa`, `Syrc`, `Nkoo`, `Adlm`,
+/// `Rohg` are right to left), else by its language (Arabic, Hebrew,
+/// Persian, Urdu, Pashto, Sindhi, Uyghur, Yiddish, Dhivehi, Sorani, …).
+pub fn direction(tag: &str) -> &'static str {
+    const RTL_SCRIPTS: [&str; 7] = ["arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"];
+    const RTL_LANGUAGES: [&str; 13] = [
+        "ar", "he", "iw", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "syr", "nqo",
+    ];
+    let lower = tag.to_ascii_lowercase();
+    let mut subtags = lower.split('-');
+    let language = subtags.next().unwrap_or("");
+    let rtl = match subtags.find(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_alphabetic())) {
+        Some(script) => RTL_SCRIPTS.contains(&script),
+        None => RTL_LANGUAGES.contains(&language),
+    };
+    if rtl { "rtl" } else { "ltr" }
+}
+
 /// The language subtag of a BCP 47 tag: `zh` of `zh-Hans`.
 pub fn primary(tag: &str) -> &str {
     tag.split('-').next().unwrap_or(tag)
@@ -420,6 +439,25 @@ fn plural_form(tag: &str, n: i64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directions_follow_the_script() {
+        for tag in ["ar", "he", "fa-IR", "ur", "ckb", "az-Arab", "yi"] {
+            assert_eq!(direction(tag), "rtl", "{tag}");
+        }
+        for tag in [
+            "en",
+            "zh-Hans",
+            "az",
+            "uz-Latn",
+            "ku",
+            "pa-Arab-x",
+            "sr-Cyrl",
+        ] {
+            let want = if tag == "pa-Arab-x" { "rtl" } else { "ltr" };
+            assert_eq!(direction(tag), want, "{tag}");
+        }
+    }
 
     #[test]
     fn plural_categories_follow_cldr() {

@@ -355,6 +355,50 @@ fn countries_and_cities_are_named_in_each_language() {
     assert!(said.contains("did you mean `Beijing`?"), "{said}");
 }
 
+/// A language written right to left gets `dir="rtl"` on its pages, and
+/// what is shown in the default language there (and the switcher's
+/// English) is marked left to right; left-to-right pages carry no `dir`.
+#[test]
+fn right_to_left_languages_are_marked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    minimal_site(&root);
+    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    write_files(
+        &root,
+        &[
+            (
+                "content/site.toml",
+                &format!("{toml}\n[languages.ar]\ntitle = \"الجدول الزمني\"\n"),
+            ),
+            ("i18n/ar.toml", "[lang]\nname = \"العربية\"\n"),
+            (
+                "content/exchanges/2022-09-23-blinken-qin-call.ar.md",
+                "+++\ntitle = \"مكالمة\"\n+++\nنص.\n",
+            ),
+        ],
+    );
+    build(&root, &out, &[]);
+    let home = read(&out, "ar/index.html");
+    assert!(home.starts_with("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(home.contains("<li class=\"card format-in-person\" lang=\"en\" dir=\"ltr\">"));
+    assert!(
+        home.contains("<li class=\"card format-phone\">"),
+        "the translated card"
+    );
+    assert!(home.contains("hreflang=\"en\" lang=\"en\" dir=\"ltr\">English</a>"));
+    let page = read(
+        &out,
+        "ar/exchanges/2023-06-18-blinken-qin-beijing/index.html",
+    );
+    assert!(page.contains("<article class=\"exchange\" lang=\"en\" dir=\"ltr\">"));
+    let official = read(&out, "ar/officials/qin-gang/index.html");
+    assert!(official.contains("lang=\"en\" dir=\"ltr\">"));
+    let en = read(&out, "index.html");
+    assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(en.contains("hreflang=\"ar\" lang=\"ar\" dir=\"rtl\">العربية</a>"));
+}
+
 #[test]
 fn a_site_in_one_language_has_no_alternates() {
     let dir = tempfile::tempdir().expect("temp dir");

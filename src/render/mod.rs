@@ -360,6 +360,7 @@ impl<'a> Renderer<'a> {
             .map(|l| {
                 map([
                     ("lang", s(&l.tag)),
+                    ("dir", s(crate::i18n::direction(&l.tag))),
                     ("name", s(&l.name)),
                     ("href", s(&link(l))),
                     // Relative to the root: the switcher works on any host.

@@ -103,6 +103,17 @@ pub fn display_range(from: NaiveDate, to: Option<NaiveDate>) -> String {
     }
 }
 
+/// The direction of an element in the language `lang` on a page in
+/// `page_lang`, when the two differ (English text on an Arabic page);
+/// none otherwise.
+fn dir_of(lang: Option<&str>, page_lang: &str) -> Value {
+    let dir = lang.map(crate::i18n::direction);
+    match dir {
+        Some(d) if d != crate::i18n::direction(page_lang) => s(d),
+        _ => Value::none(),
+    }
+}
+
 /// The values shared by all pages of one build.
 pub struct Values {
     /// One card per exchange, in timeline order.
@@ -253,6 +264,7 @@ impl Values {
                     ("url", s(&style.url(&format!("issues/{}/", issue.slug)))),
                     ("count", Value::from(site.by_issue[i].len())),
                     ("lang", issue.lang.as_deref().map_or(Value::none(), s)),
+                    ("dir", dir_of(issue.lang.as_deref(), &site.config.language)),
                 ])
             })
             .collect();
@@ -281,6 +293,7 @@ impl Values {
             ("description", s(&c.description)),
             ("base_url", s(&c.base_url)),
             ("language", s(&c.language)),
+            ("dir", s(crate::i18n::direction(&c.language))),
             (
                 "formats",
                 Value::from(c.formats.iter().map(|f| s(f)).collect::<Vec<_>>()),
@@ -392,6 +405,7 @@ fn official_ref(site: &Site, o: &Official, style: UrlStyle) -> Value {
             s(country.map_or(o.country.as_str(), |c| c.short.as_str())),
         ),
         ("lang", o.lang.as_deref().map_or(Value::none(), s)),
+        ("dir", dir_of(o.lang.as_deref(), &site.config.language)),
     ])
 }
 
@@ -480,6 +494,7 @@ fn card(
         ("format", s(&e.format)),
         ("location", e.location.as_deref().map_or(Value::none(), s)),
         ("lang", e.lang.as_deref().map_or(Value::none(), s)),
+        ("dir", dir_of(e.lang.as_deref(), &site.config.language)),
         ("place", place),
         ("host", host),
         ("summary", s(&e.summary)),
