@@ -399,6 +399,33 @@ fn right_to_left_languages_are_marked() {
     assert!(en.contains("hreflang=\"ar\" lang=\"ar\" dir=\"rtl\">العربية</a>"));
 }
 
+/// `check --translations` says how much of each language is translated
+/// and which translation files are missing.
+#[test]
+fn check_lists_what_is_not_translated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    bilingual(&root);
+    let o = detente(&[
+        "check",
+        "--translations",
+        "--root",
+        root.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("zh: 1 of 2 exchanges, 1 of 2 officials, 1 of 2 issues translated"),
+        "{said}"
+    );
+    assert!(
+        said.contains("  missing content/exchanges/2022-09-23-blinken-qin-call.zh.md  (A call)"),
+        "{said}"
+    );
+    assert!(said.contains("  missing content/officials/antony-blinken.zh.md  (Antony Blinken)"));
+    assert!(!said.contains("qin-gang.zh.md"), "{said}");
+}
+
 #[test]
 fn a_site_in_one_language_has_no_alternates() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -32,6 +32,11 @@ pub struct Args {
     /// Changes nothing.
     #[arg(long)]
     pub suggest_places: bool,
+    /// Print, for each language besides the default, how many exchanges,
+    /// officials and issues are translated, and the translation file each
+    /// of the others would be.
+    #[arg(long)]
+    pub translations: bool,
 }
 
 pub fn run(args: &Args) -> Result<String> {
@@ -51,7 +56,69 @@ pub fn run(args: &Args) -> Result<String> {
     if args.suggest_places {
         summary.push_str(&format!("\n{}", suggest_places(args)?));
     }
+    if args.translations {
+        summary.push_str(&format!("\n{}", translations(args)?));
+    }
     Ok(summary)
+}
+
+/// Each other language's share of translated entries, and the files the
+/// missing translations would be.
+fn translations(args: &Args) -> Result<String> {
+    let (mut site, mut warnings) = pipeline::prepare(&args.root, args.drafts, None)?;
+    let languages = pipeline::languages(&args.root, &mut site, &mut warnings)?;
+    if languages.is_empty() {
+        return Ok(format!(
+            "the site is in one language ({}): add [languages.TAG] to content/site.toml for another",
+            site.config.language
+        ));
+    }
+    let mut out = Vec::new();
+    for l in &languages {
+        let tag = &l.config.language;
+        // (what, how many, the missing ones' files and names)
+        let kinds: [(&str, usize, Vec<(&std::path::Path, &str)>); 3] = [
+            (
+                "exchanges",
+                l.exchanges.len(),
+                l.exchanges
+                    .iter()
+                    .filter(|e| e.lang.is_some())
+                    .map(|e| (e.path.as_path(), e.title.as_str()))
+                    .collect(),
+            ),
+            (
+                "officials",
+                l.officials.len(),
+                l.officials
+                    .iter()
+                    .filter(|o| o.lang.is_some())
+                    .map(|o| (o.path.as_path(), o.name.as_str()))
+                    .collect(),
+            ),
+            (
+                "issues",
+                l.issues.len(),
+                l.issues
+                    .iter()
+                    .filter(|i| i.lang.is_some())
+                    .map(|i| (i.path.as_path(), i.name.as_str()))
+                    .collect(),
+            ),
+        ];
+        let counts: Vec<String> = kinds
+            .iter()
+            .map(|(what, all, missing)| format!("{} of {all} {what}", all - missing.len()))
+            .collect();
+        out.push(format!("{tag}: {} translated", counts.join(", ")));
+        for (_, _, missing) in &kinds {
+            for (path, name) in missing {
+                let file = path.with_extension(format!("{tag}.md"));
+                out.push(format!("  missing {}  ({name})", file.display()));
+            }
+        }
+    }
+    Ok(out.join("\n"))
 }
 
 /// For each text location detente can place, the line to write instead.
