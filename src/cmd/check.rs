@@ -62,6 +62,9 @@ pub fn run(args: &Args) -> Result<String> {
     Ok(summary)
 }
 
+/// The untranslated entries of one kind: each one's file and name.
+type Missing<'a> = Vec<(&'a std::path::Path, &'a str)>;
+
 /// Each other language's share of translated entries, and the files the
 /// missing translations would be.
 fn translations(args: &Args) -> Result<String> {
@@ -76,8 +79,7 @@ fn translations(args: &Args) -> Result<String> {
     let mut out = Vec::new();
     for l in &languages {
         let tag = &l.config.language;
-        // (what, how many, the missing ones' files and names)
-        let kinds: [(&str, usize, Vec<(&std::path::Path, &str)>); 3] = [
+        let kinds: [(&str, usize, Missing); 3] = [
             (
                 "exchanges",
                 l.exchanges.len(),
