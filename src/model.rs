@@ -261,7 +261,17 @@ impl Site {
         let mut exchanges: Vec<Exchange> = exchanges
             .into_par_iter()
             .filter(|d| drafts || !d.front.draft)
-            .map(|d| exchange(d, &official_slugs, &issue_slugs, &officials, &config))
+            .map(|d| {
+                let separator = crate::places::SEPARATOR;
+                exchange(
+                    d,
+                    &official_slugs,
+                    &issue_slugs,
+                    &officials,
+                    &config,
+                    separator,
+                )
+            })
             .collect();
         // Newest first, then by slug. The keys are sorted, then each
         // exchange (a large struct) moved once, not at every merge step.
@@ -334,7 +344,42 @@ impl Site {
             &self.issue_slugs,
             &self.officials,
             &self.config,
+            &self.place_separator(),
         )
+    }
+
+    /// What the parts of a place are joined with in the site's language.
+    pub fn place_separator(&self) -> String {
+        let separator = self.strings.text("place.separator", None, &[]);
+        if separator == "place.separator" {
+            crate::places::SEPARATOR.to_string()
+        } else {
+            separator
+        }
+    }
+
+    /// Writes the places given as tables again with the separator of the
+    /// site's interface strings (once they are loaded; `build` joins them
+    /// the English way).
+    pub fn relocate(&mut self) {
+        let separator = self.place_separator();
+        if separator == crate::places::SEPARATOR {
+            return;
+        }
+        for e in &mut self.exchanges {
+            let Some(place) = &e.place else { continue };
+            let country = place
+                .country
+                .as_ref()
+                .and_then(|c| self.config.country(&c.key));
+            e.location = Some(crate::places::display(
+                place.venue.as_deref(),
+                place.city.as_deref(),
+                country,
+                &separator,
+            ))
+            .filter(|t| !t.is_empty());
+        }
     }
 
     /// Whether `new` can take the place of exchange `i` without moving in
@@ -394,6 +439,7 @@ fn exchange(
     issues_index: &HashMap<String, usize>,
     officials: &[Official],
     config: &Config,
+    separator: &str,
 ) -> Exchange {
     let place = |s| doc.place(s);
     let f = &doc.front;
@@ -446,6 +492,7 @@ fn exchange(
                 p.venue.as_deref(),
                 p.city.as_deref(),
                 country.as_ref().and_then(|c| config.country(&c.key)),
+                separator,
             );
             let structured = Place {
                 country,

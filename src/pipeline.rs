@@ -517,6 +517,7 @@ pub fn languages_from(
     match crate::i18n::Table::load(root, &site.config.language) {
         Ok((table, warning)) => {
             site.strings = std::sync::Arc::new(table);
+            site.relocate();
             warnings.extend(warning);
         }
         Err(p) => problems.extend(p),

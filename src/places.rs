@@ -48,15 +48,25 @@ pub fn region(country: &Country) -> &'static str {
         .map_or("Elsewhere", |w| w.region)
 }
 
-/// The text a place is shown as: venue, city, country name (what is given).
-pub fn display(venue: Option<&str>, city: Option<&str>, country: Option<&Country>) -> String {
+/// What [`display`] joins a place's parts with, unless the language's
+/// interface strings say otherwise (`place.separator`).
+pub const SEPARATOR: &str = ", ";
+
+/// The text a place is shown as: venue, city, country name (what is
+/// given), joined by `separator`.
+pub fn display(
+    venue: Option<&str>,
+    city: Option<&str>,
+    country: Option<&Country>,
+    separator: &str,
+) -> String {
     [venue, city, country.map(|c| c.name.as_str())]
         .into_iter()
         .flatten()
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(separator)
 }
 
 /// The URL segment of a country's place page: its key, lowercase.
@@ -302,11 +312,12 @@ mod tests {
             listed: true,
         };
         assert_eq!(
-            display(Some("Diaoyutai"), Some("Beijing"), Some(&cn)),
+            display(Some("Diaoyutai"), Some("Beijing"), Some(&cn), SEPARATOR),
             "Diaoyutai, Beijing, China"
         );
-        assert_eq!(display(None, None, Some(&cn)), "China");
-        assert_eq!(display(None, Some(" Bali "), None), "Bali");
+        assert_eq!(display(None, None, Some(&cn), SEPARATOR), "China");
+        assert_eq!(display(None, Some(" Bali "), None, SEPARATOR), "Bali");
+        assert_eq!(display(None, Some("北京"), Some(&cn), "，"), "北京，China");
     }
 }
 

@@ -54,9 +54,17 @@ pub fn translate(
         .filter(|(t, _)| t == tag)
         .map(|(_, d)| (d.slug.as_str(), d))
         .collect();
+    let separator = site.place_separator();
     for (i, original) in base.exchanges.iter().enumerate() {
         let doc = docs.get(original.slug.as_str()).copied();
-        site.exchanges[i] = exchange_in(original, &site.config, &default, doc, &mut problems);
+        site.exchanges[i] = exchange_in(
+            original,
+            &site.config,
+            &separator,
+            &default,
+            doc,
+            &mut problems,
+        );
     }
     for o in &mut site.officials {
         o.lang = Some(default.clone());
@@ -285,11 +293,13 @@ fn city_name_in(cities: &BTreeMap<String, String>, name: &str) -> Option<String>
 /// `original` (in the `default` language) as the pages of another
 /// language show it: with the text of its translation `doc` there, or
 /// as it is and marked as being in `default` without one; its structured
-/// place with the names of `config` (the site in that language). What
+/// place with the names of `config` (the site in that language), its
+/// parts joined by `separator`. What
 /// the translation repeats of its original must agree (else `problems`).
 pub fn exchange_in(
     original: &Exchange,
     config: &Config,
+    separator: &str,
     default: &str,
     doc: Option<&Doc<ExchangeTrFront>>,
     problems: &mut Vec<Diagnostic>,
@@ -309,6 +319,7 @@ pub fn exchange_in(
             place.venue.as_deref(),
             place.city.as_deref(),
             country,
+            separator,
         ))
         .filter(|t| !t.is_empty());
     }

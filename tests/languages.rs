@@ -312,7 +312,7 @@ fn countries_and_cities_are_named_in_each_language() {
     assert!(city.contains("<h1>华盛顿</h1>"), "{city}");
     let call = read(&out, "zh/exchanges/2022-09-23-blinken-qin-call/index.html");
     assert!(
-        call.contains("State Department, 华盛顿, 美利坚合众国"),
+        call.contains("State Department，华盛顿，美利坚合众国"),
         "{call}"
     );
     assert!(

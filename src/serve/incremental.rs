@@ -410,8 +410,15 @@ impl Session {
                     .iter()
                     .map(|(i, e)| {
                         let doc = self.translations.exchange(tag, &e.slug);
-                        let config = &l.site.config;
-                        let e = translate::exchange_in(e, config, default, doc, &mut problems);
+                        let (config, separator) = (&l.site.config, &l.site.place_separator());
+                        let e = translate::exchange_in(
+                            e,
+                            config,
+                            separator,
+                            default,
+                            doc,
+                            &mut problems,
+                        );
                         (*i, e)
                     })
                     .collect()
