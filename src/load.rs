@@ -579,9 +579,18 @@ pub fn read_translations(root: &Path) -> (Translations, Vec<Diagnostic>) {
             })
             .collect();
         files.sort();
-        for (slug, tag, rel) in files {
-            if let Err(d) = out.read_one(root, kind, &slug, &tag, &rel) {
-                problems.push(d);
+        // Read and parsed in parallel, kept in order.
+        let read: Vec<std::result::Result<Translations, Diagnostic>> = files
+            .par_iter()
+            .map(|(slug, tag, rel)| {
+                let mut one = Translations::default();
+                one.read_one(root, kind, slug, tag, rel).map(|()| one)
+            })
+            .collect();
+        for result in read {
+            match result {
+                Ok(one) => out.append(one),
+                Err(d) => problems.push(d),
             }
         }
     }
@@ -612,6 +621,12 @@ impl Translations {
                 .push((tag, parse_doc(root, slug, rel, ISSUE_KEYS)?)),
         }
         Ok(())
+    }
+
+    fn append(&mut self, mut other: Translations) {
+        self.exchanges.append(&mut other.exchanges);
+        self.officials.append(&mut other.officials);
+        self.issues.append(&mut other.issues);
     }
 
     /// Forgets the translation file `rel` (relative to `root`, in the

@@ -267,6 +267,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         &mut |stage| watch.lap(stage),
     )?;
     let languages = languages(&opts.root, &mut site, &mut warnings)?;
+    if !languages.is_empty() {
+        watch.lap("read the translations, the model in each language");
+    }
     interrupt::check()?;
     // Dropped without a commit, it throws away what this build made.
     let mut cache = crate::media::Cache::open(&opts.output);
@@ -390,6 +393,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
                 },
                 |file, fp| manifest.is_current(&opts.output, file, fp),
             )?);
+        }
+        if !languages.is_empty() {
+            watch.lap("the other languages: pages, feeds, search index");
         }
         Ok(files)
     })();
