@@ -113,6 +113,8 @@ pub fn value_under(prefix: &str) -> Value {
             .map(|f| {
                 map([
                     ("url", s(&format!("{prefix}{}", f.path))),
+                    // The key of its title in the interface strings.
+                    ("key", s(&f.path.replace('.', "_"))),
                     ("label", s(f.label)),
                     ("type", s(f.media_type)),
                     ("title", s(f.title)),

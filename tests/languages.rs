@@ -426,6 +426,131 @@ fn check_lists_what_is_not_translated() {
     assert!(!said.contains("qin-gang.zh.md"), "{said}");
 }
 
+/// The Latin words of `html` a reader of a Chinese page would meet in
+/// the interface: text and labels outside elements marked with another
+/// language, less names of formats and standards.
+fn english_words(html: &str) -> Vec<String> {
+    const ALLOWED: [&str; 8] = [
+        "Atom",
+        "JSON",
+        "CSV",
+        "TimelineJS",
+        "TimelineJS3",
+        "iCalendar",
+        "RFC",
+        "detente",
+    ];
+    fn words(text: &str, out: &mut Vec<String>) {
+        for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if w.len() >= 3 && w.bytes().any(|b| b.is_ascii_alphabetic()) && !ALLOWED.contains(&w) {
+                out.push(w.to_string());
+            }
+        }
+    }
+    fn walk(handle: tl::NodeHandle, parser: &tl::Parser, out: &mut Vec<String>) {
+        let Some(node) = handle.get(parser) else {
+            return;
+        };
+        match node {
+            tl::Node::Tag(tag) => {
+                let name = tag.name().as_utf8_str().to_ascii_lowercase();
+                let attr = |k: &str| {
+                    tag.attributes()
+                        .get(k)
+                        .flatten()
+                        .map(|v| v.as_utf8_str().to_string())
+                };
+                if matches!(name.as_str(), "script" | "style")
+                    || attr("lang").is_some_and(|l| l != "zh")
+                {
+                    return;
+                }
+                for k in ["aria-label", "title", "alt", "placeholder"] {
+                    if let Some(v) = attr(k) {
+                        words(&v, out);
+                    }
+                }
+                if name == "meta" && attr("name").as_deref() == Some("description") {
+                    words(&attr("content").unwrap_or_default(), out);
+                }
+                for child in tag.children().top().iter() {
+                    walk(*child, parser, out);
+                }
+            }
+            tl::Node::Raw(text) => words(&text.as_utf8_str(), out),
+            tl::Node::Comment(_) => {}
+        }
+    }
+    let dom = tl::parse(html, tl::ParserOptions::default()).expect("HTML parses");
+    let mut out = Vec::new();
+    for child in dom.children() {
+        walk(*child, dom.parser(), &mut out);
+    }
+    out
+}
+
+/// Every word of the interface on the Chinese pages is Chinese: a site
+/// whose entries are all translated shows no English on them.
+#[test]
+fn the_chinese_interface_has_no_english_left() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    bilingual(&root);
+    write_files(
+        &root,
+        &[
+            (
+                "content/officials/antony-blinken.zh.md",
+                "+++\nname = \"安东尼·布林肯\"\n[[roles]]\ntitle = \"国务卿\"\n+++\n简历。\n",
+            ),
+            (
+                "content/issues/trade.zh.md",
+                "+++\nname = \"贸易\"\n+++\n关于贸易。\n",
+            ),
+            (
+                "content/exchanges/2022-09-23-blinken-qin-call.zh.md",
+                "+++\ntitle = \"一次通话\"\nsummary = \"简短的通话。\"\n+++\n通话。\n",
+            ),
+        ],
+    );
+    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    write_files(
+        &root,
+        &[(
+            "content/site.toml",
+            &format!(
+                "{toml}\n[languages.zh.countries]\nUS = {{ name = \"美国\" }}\nCN = {{ name = \"中国\" }}\n\n[languages.zh.cities]\nBeijing = \"北京\"\n"
+            ),
+        )],
+    );
+    // A place written as a table: place pages and maps too.
+    let ex = root.join("content/exchanges/2023-06-18-blinken-qin-beijing.md");
+    let text = std::fs::read_to_string(&ex).expect("read");
+    std::fs::write(
+        &ex,
+        text.replace(
+            "location = \"Beijing, China\"",
+            "location = { city = \"Beijing\", country = \"CN\" }",
+        ),
+    )
+    .expect("write");
+    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    assert!(toml.contains("[languages.zh]"));
+    build(&root, &out, &[]);
+    let files = snapshot(&out);
+    let mut pages = 0;
+    for (file, bytes) in &files {
+        if !(file.starts_with("zh/") && file.ends_with(".html")) {
+            continue;
+        }
+        pages += 1;
+        let found = english_words(&String::from_utf8_lossy(bytes));
+        assert!(found.is_empty(), "{file}: English words {found:?}");
+    }
+    assert!(pages > 10, "{pages} Chinese pages");
+    assert!(files.contains_key("zh/places/cn/beijing/index.html"));
+}
+
 #[test]
 fn a_site_in_one_language_has_no_alternates() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -359,11 +359,10 @@ impl Renderer<'_> {
                             ("url", url),
                             (
                                 "label",
-                                s(&format!(
-                                    "{} and {}: {n} {}",
-                                    a.name,
-                                    b.name,
-                                    if n == 1 { "exchange" } else { "exchanges" }
+                                s(&site.strings.text(
+                                    "matrix.cell",
+                                    Some(n as i64),
+                                    &[("a", a.name.clone()), ("b", b.name.clone())],
                                 )),
                             ),
                         ])

@@ -362,14 +362,15 @@ pub fn timeline(site: &Site, ids: &[usize], opts: &TimelineOptions) -> String {
         svg,
         r#"<g class="axis" aria-hidden="true">{axis}</g>{gaps}<g class="marks">{marks}</g>"#
     );
+    let how = if legend.starts_with("<ul") {
+        "chart.marks_link"
+    } else {
+        "chart.bars_link"
+    };
     let label = esc(&format!(
         "{}; {}",
         opts.label,
-        if legend.starts_with("<ul") {
-            "each mark links to its exchange"
-        } else {
-            "each bar counts the exchanges of a stretch of time and links to them"
-        }
+        site.strings.text(how, None, &[])
     ));
     format!(
         r#"<figure class="chart timeline" id="{id}"><svg class="tl" width="100%" height="{height}" overflow="visible" aria-label="{label}">{svg}</svg><figcaption>{legend}</figcaption></figure>"#

@@ -89,7 +89,7 @@ impl Renderer<'_> {
     /// The world map of every place, for the places index and the home page.
     pub(super) fn world_map(&self) -> Value {
         let held: usize = self.site.places.iter().map(|c| c.exchanges.len()).sum();
-        let title = format!("Map of where {held} exchanges were held");
+        let title = self.site.strings.text("map.title", Some(held as i64), &[]);
         Value::safe_string(&svg(&self.place_marks(ROOT_HOLDER, None), &title))
     }
 
@@ -226,9 +226,10 @@ impl Renderer<'_> {
                 filter.push(("city", city.as_str()));
             }
             shared.extend(self.entry_charts(values::ROOT_MARK, all, &name, &filter));
-            let title = format!(
-                "Map of where the {} exchanges in {name} were held",
-                all.len()
+            let title = self.site.strings.text(
+                "map.title_in",
+                Some(all.len() as i64),
+                &[("name", name.clone())],
             );
             let marks = self.place_marks(ROOT_HOLDER, Some(list.country));
             let marks: Vec<Mark> = match list.city {
