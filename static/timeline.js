@@ -714,16 +714,26 @@
     return node;
   }
 
-  /** A card: [slug, title, date, dates, format, location, officials, issues, summary]. */
+  /**
+   * A card: [slug, title, date, dates, format, location, officials, issues,
+   * summary, lang, dir] (lang: the language of its text when it is not the
+   * page's; dir: its direction when that differs from the page's).
+   */
   function card(c) {
     var suffix = M.raw.suffix;
     var li = el("li", "card format-" + c[4]);
+    if (c[9]) {
+      li.setAttribute("lang", c[9]);
+    }
+    if (c[10]) {
+      li.setAttribute("dir", c[10]);
+    }
     var meta = el("div", "card-meta");
     var time = el("time", "", c[3]);
     time.setAttribute("datetime", c[2]);
     meta.appendChild(time);
     meta.appendChild(document.createTextNode(" "));
-    meta.appendChild(el("span", "badge", c[4]));
+    meta.appendChild(el("span", "badge", say("format." + c[4], c[4])));
     if (c[5]) {
       meta.appendChild(document.createTextNode(" "));
       meta.appendChild(el("span", "location", c[5]));
@@ -751,7 +761,7 @@
     }
     if (c[7].length) {
       var tags = el("ul", "tags");
-      tags.setAttribute("aria-label", "Issues");
+      tags.setAttribute("aria-label", say("issues", "Issues"));
       c[7].forEach(function (i) {
         var issue = M.raw.issues[i];
         var item = el("li");

@@ -127,17 +127,32 @@ impl Renderer<'_> {
             .collect();
         let cities: usize = site.places.iter().map(|c| c.cities.len()).sum();
         // The words the filter script prints, in this language.
-        let words: std::collections::BTreeMap<&str, String> = [
+        let mut words: std::collections::BTreeMap<String, String> = [
             "more",
             "failed",
             "loading",
             "match_one",
             "match_other",
             "none",
+            "issues",
         ]
         .into_iter()
-        .map(|k| (k, site.strings.text(&format!("script.{k}"), None, &[])))
+        .map(|k| {
+            (
+                k.to_string(),
+                site.strings.text(&format!("script.{k}"), None, &[]),
+            )
+        })
         .collect();
+        // Format names, as the cards the script makes show them.
+        for f in &site.config.formats {
+            let key = format!("format.{f}");
+            let name = site
+                .strings
+                .get(&key, None, &[])
+                .unwrap_or_else(|| f.clone());
+            words.insert(key, name);
+        }
         let filter = map([
             (
                 "strings",

@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::values::{UrlStyle, display_range};
+use super::values::UrlStyle;
 use crate::assets::fnv1a64;
 use crate::model::Site;
 use words::{Piece, Stemming, Words};
@@ -381,7 +381,7 @@ fn card(out: &mut String, site: &Site, i: usize, text: &Text) {
     out.push(',');
     json_str(out, text.title);
     let _ = write!(out, ",\"{}\",", e.date);
-    json_str(out, &display_range(e.date, e.end_date));
+    json_str(out, &site.strings.date_range(e.date, e.end_date));
     out.push(',');
     json_str(out, &e.format);
     out.push(',');
@@ -412,6 +412,17 @@ fn card(out: &mut String, site: &Site, i: usize, text: &Text) {
     }
     out.push_str("],");
     json_str(out, text.summary);
+    // The language its text is in, when not the page's (untranslated).
+    // and its direction when that differs from the page's.
+    if let Some(lang) = &e.lang {
+        out.push(',');
+        json_str(out, lang);
+        let dir = crate::i18n::direction(lang);
+        if dir != crate::i18n::direction(&site.config.language) {
+            out.push(',');
+            json_str(out, dir);
+        }
+    }
     out.push(']');
 }
 

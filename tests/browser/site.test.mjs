@@ -551,6 +551,21 @@ describe("filters", () => {
       assert.equal(new URL(page.url()).pathname, `/officials/${official}/`);
       await page.goto(`${base}/zh/?official=${official}`, { waitUntil: "networkidle" });
       assert.deepEqual(await shownSlugs(page), expected);
+      // The cards the script makes speak the page's language, as the
+      // server's do: Chinese dates, format names and labels.
+      const made = await page.$$eval("#filter-list > li", (cards) =>
+        cards.map((c) => ({
+          date: c.querySelector("time").textContent,
+          badge: c.querySelector(".badge").textContent,
+          tags: c.querySelector("ul.tags")?.getAttribute("aria-label") ?? "议题",
+        })),
+      );
+      assert.ok(made.length > 0);
+      for (const c of made) {
+        assert.match(c.date, /^\d{4}年\d{1,2}月\d{1,2}(日|–)/, `a Chinese date: ${c.date}`);
+        assert.doesNotMatch(c.badge, /[a-z]/, `a Chinese format name: ${c.badge}`);
+        assert.equal(c.tags, "议题");
+      }
       assert.deepEqual(problems, []);
     });
   });
