@@ -513,11 +513,85 @@ fn round_trip_of_the_shipped_sites_data_files() {
             let have = shown(&std::fs::read_to_string(rebuilt.join(page)).expect("page"));
             assert_eq!(have, want, "{format}: {page}");
         }
+        // detente's own data carries the exchanges' translations: each
+        // comes back beside its exchange, and the Chinese pages show it.
+        if format == "detente-json" {
+            let translated = std::fs::read_dir(root.join("content/exchanges"))
+                .expect("exchanges")
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".zh.md"))
+                .count();
+            assert_eq!(translated, pages.len(), "a translation per exchange");
+            for page in &pages {
+                let page = format!("zh/{page}");
+                let title = |tree: &std::path::Path| {
+                    let html = std::fs::read_to_string(tree.join(&page)).expect("zh page");
+                    between(&html, "<h1>", "</h1>").expect("h1").to_string()
+                };
+                assert_eq!(title(&rebuilt), title(&original), "{page}");
+            }
+            assert!(
+                stdout(&o).contains(&format!("{} new translations", pages.len())),
+                "{}",
+                stdout(&o)
+            );
+        }
         // Officials keep their country.
         let blinken = std::fs::read_to_string(root.join("content/officials/antony-blinken.md"))
             .expect("official");
         assert!(blinken.contains("country = \"US\""), "{format}: {blinken}");
     }
+}
+
+/// Translations into a language the site does not list are left out,
+/// with one note saying how to keep them.
+#[test]
+fn translations_into_unlisted_languages_are_noted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    small_site(&root);
+    let file = dir.path().join("exchanges.json");
+    std::fs::write(
+        &file,
+        r#"{"exchanges": [
+            {"slug": "2023-01-01-talks", "title": "Talks", "date": "2023-01-01", "format": "in-person",
+             "officials": [{"slug": "antony-blinken"}],
+             "translations": {"fr": {"title": "Pourparlers", "summary": "Des pourparlers."}}},
+            {"slug": "2023-02-01-call", "title": "A call", "date": "2023-02-01", "format": "in-person",
+             "officials": [{"slug": "antony-blinken"}],
+             "translations": {"fr": {"title": "Un appel"}}}
+        ]}"#,
+    )
+    .expect("write");
+    let o = import("detente-json", &file, &root, &[]);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let said = stdout(&o);
+    assert!(
+        said.contains("the translations into `fr` of 2 exchanges are left out: content/site.toml lists no [languages.fr]"),
+        "{said}"
+    );
+    assert!(
+        !root
+            .join("content/exchanges/2023-01-01-talks.fr.md")
+            .exists()
+    );
+    assert_checks(&root);
+    // Listed, they are written.
+    let toml = read(&root, "content/site.toml");
+    write_files(
+        &root,
+        &[(
+            "content/site.toml",
+            &format!("{toml}\n[languages.fr]\ntitle = \"Chronologie\"\n"),
+        )],
+    );
+    let o = import("detente-json", &file, &root, &[]);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        read(&root, "content/exchanges/2023-01-01-talks.fr.md"),
+        "+++\ntitle = \"Pourparlers\"\nsummary = \"Des pourparlers.\"\n+++\n"
+    );
+    assert_checks(&root);
 }
 
 #[test]

@@ -234,8 +234,15 @@ fn summary(o: &Outcome, opts: &import::Options, skipped: usize) -> String {
             .files
             .iter()
             .filter(|f| f.kind == kind && f.status == status)
+            .filter(|f| crate::load::translation_of(&f.slug).is_none())
             .count()
     };
+    let translations = o
+        .plan
+        .files
+        .iter()
+        .filter(|f| f.status == Status::New && crate::load::translation_of(&f.slug).is_some())
+        .count();
     let to_write: Vec<_> = o
         .plan
         .files
@@ -255,12 +262,17 @@ fn summary(o: &Outcome, opts: &import::Options, skipped: usize) -> String {
         .filter(|f| f.status == Status::Unchanged)
         .count();
     let mut s = format!(
-        "{} {} files ({} new exchanges, {} new officials, {} new issues{})",
+        "{} {} files ({} new exchanges, {} new officials, {} new issues{}{})",
         if o.written { "wrote" } else { "would write" },
         to_write.len(),
         count(Kind::Exchange, Status::New),
         count(Kind::Official, Status::New),
         count(Kind::Issue, Status::New),
+        if translations > 0 {
+            format!(", {translations} new translations")
+        } else {
+            String::new()
+        },
         if opts.update && changed > 0 {
             format!(", {changed} updated")
         } else {

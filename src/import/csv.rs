@@ -617,6 +617,7 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
                 officials,
                 issues: topics(&cells),
                 sources,
+                translations: Vec::new(),
             }),
             _ => parsed.problems.extend(problems.into_iter().map(|p| {
                 let help = if p.contains("date") || p.contains("day/month") {

@@ -31,6 +31,16 @@ struct JsonExchange {
     issues: Vec<JsonIssue>,
     #[serde(default)]
     sources: Vec<JsonSource>,
+    /// Its text in the site's other languages, by tag.
+    #[serde(default)]
+    translations: std::collections::BTreeMap<String, JsonTranslation>,
+}
+
+#[derive(Debug, Deserialize)]
+struct JsonTranslation {
+    title: Option<String>,
+    summary: Option<String>,
+    location: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,6 +81,7 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
             "slug, title, date, end_date, format, location, summary, sources → the same fields",
             "officials → officials (matched by slug, then by name; new ones with their name, country and roles)",
             "issues → issues (matched by slug, then by name)",
+            "translations → a translation beside each exchange (`<slug>.<lang>.md`: title, summary, location), for the languages content/site.toml lists",
             "url, officials' and issues' url, country_name → not imported (the new site makes its own)",
         ]
         .into_iter()
@@ -185,6 +196,29 @@ fn record(id: RowId, e: JsonExchange) -> RowResult {
             officials,
             issues,
             sources,
+            translations: e
+                .translations
+                .into_iter()
+                .filter_map(|(tag, t)| {
+                    let title = t
+                        .title
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())?;
+                    let tag = tag.trim().to_string();
+                    crate::config::is_language_tag(&tag).then_some(())?;
+                    Some((
+                        tag,
+                        crate::model::TranslatedText {
+                            title,
+                            summary: t.summary.unwrap_or_default().trim().to_string(),
+                            location: t
+                                .location
+                                .map(|l| l.trim().to_string())
+                                .filter(|l| !l.is_empty()),
+                        },
+                    ))
+                })
+                .collect(),
         },
         notes,
     ))

@@ -174,6 +174,8 @@ pub struct Record {
     pub officials: Vec<Person>,
     pub issues: Vec<Topic>,
     pub sources: Vec<SourceLink>,
+    /// Its text in other languages, by language tag (detente's own data).
+    pub translations: Vec<(String, crate::model::TranslatedText)>,
 }
 
 /// A whole input file, read.

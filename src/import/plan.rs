@@ -132,6 +132,8 @@ struct Planner<'a> {
     new_issues: Vec<(String, String)>,
     /// Name uses, keyed by kind and the name as written.
     uses: BTreeMap<(u8, String), NameUse>,
+    /// Translations into languages site.toml does not list: the rows.
+    unlisted: BTreeMap<String, Vec<RowId>>,
     plan: Plan,
 }
 
@@ -167,6 +169,7 @@ impl<'a> Planner<'a> {
             new_officials: Vec::new(),
             new_issues: Vec::new(),
             uses: BTreeMap::new(),
+            unlisted: BTreeMap::new(),
             plan: Plan::default(),
         }
     }
@@ -487,10 +490,27 @@ impl<'a> Planner<'a> {
             kind: Kind::Exchange,
             status: status(&self.opts.root, &rel, &text),
             label: entry.title,
-            slug,
+            slug: slug.clone(),
             rel,
             text,
         });
+        // Its translations, into the languages the site lists.
+        for (tag, t) in &r.translations {
+            if !self.config.languages.iter().any(|l| &l.tag == tag) {
+                self.unlisted.entry(tag.clone()).or_default().push(r.row);
+                continue;
+            }
+            let rel = Path::new(Kind::Exchange.dir()).join(format!("{slug}.{tag}.md"));
+            let text = write::translation(t);
+            self.plan.files.push(Planned {
+                kind: Kind::Exchange,
+                status: status(&self.opts.root, &rel, &text),
+                label: t.title.clone(),
+                slug: format!("{slug}.{tag}"),
+                rel,
+                text,
+            });
+        }
     }
 
     /// The slug of a row's exchange: an existing exchange's with the same
@@ -524,6 +544,25 @@ impl<'a> Planner<'a> {
     }
 
     fn finish(mut self) -> Plan {
+        for (tag, rows) in std::mem::take(&mut self.unlisted) {
+            let Some(&first) = rows.first() else { continue };
+            self.plan.notes.push(
+                Problem::new(
+                    first,
+                    format!(
+                        "the translations into `{tag}` of {} are left out: content/site.toml lists no [languages.{tag}]",
+                        if rows.len() == 1 {
+                            "this exchange".to_string()
+                        } else {
+                            format!("{} exchanges", rows.len())
+                        }
+                    ),
+                )
+                .help(format!(
+                    "add [languages.{tag}] (with its title) to content/site.toml and import again to keep them"
+                )),
+            );
+        }
         for o in std::mem::take(&mut self.new_officials) {
             let roles = match derive_roles(&o.seen) {
                 Ok(roles) => roles,
@@ -678,7 +717,12 @@ impl Plan {
         if let Some((_, title)) = &self.site_title {
             site.config.title = title.clone();
         }
-        for f in self.files.iter().filter(|f| f.to_write(update)) {
+        // Translations are read beside their originals, not as entries.
+        let entries = self
+            .files
+            .iter()
+            .filter(|f| f.to_write(update) && load::translation_of(&f.slug).is_none());
+        for f in entries {
             // A file rewritten replaces what was read of it, problems included.
             site.diagnostics.retain(|d| d.file != f.rel);
             site.unreadable

@@ -295,6 +295,7 @@ fn row_record(id: RowId, cells: &Cells, tpl: &Template) -> RowResult {
             officials,
             issues,
             sources,
+            translations: Vec::new(),
         },
         notes,
     ))

@@ -214,6 +214,7 @@ fn event_record(id: RowId, event: &Value) -> EventResult {
                 })
                 .collect(),
             sources,
+            translations: Vec::new(),
         },
         notes,
     ))

@@ -77,6 +77,21 @@ pub fn exchange(e: &ExchangeEntry) -> String {
     t
 }
 
+/// The text of an exchange's translation, `<slug>.<lang>.md`: its title,
+/// summary and location in that language (no body: the data has none).
+pub fn translation(t: &crate::model::TranslatedText) -> String {
+    let mut s = String::from("+++\n");
+    let _ = writeln!(s, "title = {}", quote(&t.title));
+    if !t.summary.is_empty() {
+        let _ = writeln!(s, "summary = {}", quote(&t.summary));
+    }
+    if let Some(location) = &t.location {
+        let _ = writeln!(s, "location = {}", quote(location));
+    }
+    s.push_str("+++\n");
+    s
+}
+
 /// The text of `content/officials/<slug>.md`.
 pub fn official(o: &OfficialEntry) -> String {
     let mut t = String::from("+++\n");
