@@ -197,10 +197,15 @@ pub fn check(root: &Path, drafts: bool) -> Result<Report> {
     if !errors.is_empty() {
         return Err(Error::Site(dedupe(errors)));
     }
+    let pages = pages.len()
+        + languages
+            .iter()
+            .map(|s| routes::all_pages(s).len())
+            .sum::<usize>();
     Ok(Report {
         up_to_date: false,
-        pages: pages.len(),
-        rendered: pages.len(),
+        pages,
+        rendered: pages,
         output: output::Stats::default(),
         warnings,
         notices: Vec::new(),
@@ -319,6 +324,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         );
     }
     let language_tera = (!languages.is_empty()).then(|| tera.clone());
+    // The other languages' pages: how many, and how many were rendered.
+    let mut language_pages = (0, 0);
     let result = (|| -> Result<Vec<(String, u64)>> {
         for (_, file, _) in &current {
             writer.keep(file)?;
@@ -378,7 +385,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         // The other languages, each under its own folder.
         for lsite in &languages {
             let Some(tera) = &language_tera else { break };
-            files.extend(write_language(
+            let done = write_language(
                 &writer,
                 lsite,
                 tera.clone(),
@@ -392,7 +399,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
                     style: opts.style,
                 },
                 |file, fp| manifest.is_current(&opts.output, file, fp),
-            )?);
+            )?;
+            language_pages.0 += done.pages;
+            language_pages.1 += done.rendered;
+            files.extend(done.files);
         }
         if !languages.is_empty() {
             watch.lap("the other languages: pages, feeds, search index");
@@ -421,7 +431,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             watch.lap("commit the output");
             let record = manifest::Record {
                 inputs,
-                pages: pages.len(),
+                pages: pages.len() + language_pages.0,
                 warnings: &warnings,
             };
             // Static files are copied whole each build; recorded so that
@@ -440,8 +450,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
             watch.lap("save the manifest");
             let report = Report {
                 up_to_date: false,
-                pages: pages.len(),
-                rendered: dirty.len(),
+                pages: pages.len() + language_pages.0,
+                rendered: dirty.len() + language_pages.1,
                 output: stats,
                 warnings,
                 notices,
@@ -699,16 +709,24 @@ pub fn language_leaves<'a>(
     )
 }
 
+/// What [`write_language`] wrote.
+pub struct LanguageWritten {
+    /// Each file with its fingerprint, for the manifest.
+    pub files: Vec<(String, u64)>,
+    pub pages: usize,
+    pub rendered: usize,
+}
+
 /// Renders `site` (the site in another language) under its language's
 /// folder: its pages, feeds and filter index; the files already current
-/// are kept. Returns each file with its fingerprint, for the manifest.
+/// are kept.
 pub fn write_language(
     writer: &Writer,
     site: &Site,
     tera: tera::Tera,
     input: LanguageInput,
     is_current: impl Fn(&str, u64) -> bool + Sync,
-) -> Result<Vec<(String, u64)>> {
+) -> Result<LanguageWritten> {
     let plan = language_plan(site, &input);
     let mut dirty = Vec::new();
     for (k, file) in plan.files.iter().enumerate() {
@@ -731,8 +749,13 @@ pub fn write_language(
     let urls = Urls::new(&site.config);
     let leaves = language_leaves(site, &urls, &plan.pages, &input);
     let mut files = write_leaves(writer, &leaves, &plan.fingerprints, is_current)?;
+    let pages = plan.pages.len();
     files.extend(plan.files.into_iter().zip(plan.fps));
-    Ok(files)
+    Ok(LanguageWritten {
+        files,
+        pages,
+        rendered: dirty.len(),
+    })
 }
 
 /// The template and static layers of the site at `root`, with the theme
