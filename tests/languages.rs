@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{bilingual, build, detente, minimal_site, snapshot, stderr, write_files};
+use common::{bilingual, build, detente, minimal_site, snapshot, stderr, stdout, write_files};
 
 fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -549,6 +549,47 @@ fn the_chinese_interface_has_no_english_left() {
     }
     assert!(pages > 10, "{pages} Chinese pages");
     assert!(files.contains_key("zh/places/cn/beijing/index.html"));
+}
+
+/// A rebuild after editing a translation renders only the pages that
+/// show what changed, in that language, and equals a fresh build.
+#[test]
+fn an_edited_translation_rebuilds_only_its_pages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    bilingual(&root);
+    build(&root, &out, &[]);
+    let tr = root.join("content/exchanges/2023-06-18-blinken-qin-beijing.zh.md");
+    let text = std::fs::read_to_string(&tr).expect("read");
+    // A paragraph of its body (past the first, which is its summary)
+    // shows on its own page alone (and in the feeds).
+    std::fs::write(&tr, format!("{text}\n他们谈了一整天。\n")).expect("edit");
+    let said = stdout(&build(&root, &out, &[]));
+    assert!(said.contains("(1 rendered)"), "{said}");
+    assert!(
+        read(
+            &out,
+            "zh/exchanges/2023-06-18-blinken-qin-beijing/index.html"
+        )
+        .contains("一整天")
+    );
+    assert!(read(&out, "zh/feed.xml").contains("一整天"));
+    // Its title also shows in the lists of that language only.
+    let text = std::fs::read_to_string(&tr).expect("read");
+    std::fs::write(&tr, text.replace("在北京会晤", "在北京会谈")).expect("edit");
+    let said = stdout(&build(&root, &out, &[]));
+    let rendered: usize = said
+        .split("pages (")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("rendered count");
+    assert!((2..20).contains(&rendered), "{said}");
+    assert!(read(&out, "zh/index.html").contains("在北京会谈"));
+    assert!(!read(&out, "index.html").contains("在北京会谈"));
+    let fresh = dir.path().join("fresh");
+    build(&root, &fresh, &[]);
+    assert_eq!(snapshot(&out), snapshot(&fresh));
 }
 
 #[test]
