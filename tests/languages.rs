@@ -6,7 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{bilingual, build, detente, minimal_site, snapshot, stderr, stdout, write_files};
+use common::{
+    append_to_site_toml, bilingual, build, detente, minimal_site, replace_in, snapshot, stderr,
+    stdout, write_files,
+};
 
 fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -208,16 +211,10 @@ fn a_language_without_built_in_strings_falls_back_to_english_and_warns() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (root, out) = (dir.path().join("site"), dir.path().join("public"));
     minimal_site(&root);
-    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    append_to_site_toml(&root, "[languages.de]\ntitle = \"Zeitleiste\"\n");
     write_files(
         &root,
-        &[
-            (
-                "content/site.toml",
-                &format!("{toml}\n[languages.de]\ntitle = \"Zeitleiste\"\n"),
-            ),
-            ("i18n/de.toml", "[nav]\ntimeline = \"Zeitleiste\"\n"),
-        ],
+        &[("i18n/de.toml", "[nav]\ntimeline = \"Zeitleiste\"\n")],
     );
     let o = build(&root, &out, &[]);
     let said = stderr(&o);
@@ -272,12 +269,7 @@ fn countries_and_cities_are_named_in_each_language() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (root, out) = (dir.path().join("site"), dir.path().join("public"));
     bilingual(&root);
-    let edit = |rel: &str, from: &str, to: &str| {
-        let path = root.join(rel);
-        let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.contains(from), "{rel}: {from}");
-        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
-    };
+    let edit = |rel: &str, from: &str, to: &str| replace_in(&root, rel, from, to);
     edit(
         "content/exchanges/2023-06-18-blinken-qin-beijing.md",
         "location = \"Beijing, China\"",
@@ -289,11 +281,10 @@ fn countries_and_cities_are_named_in_each_language() {
         "format = \"phone\"",
         "format = \"in-person\"\nlocation = { city = \"washington\", venue = \"State Department\", country = \"US\" }",
     );
-    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
-    let with_names = format!(
-        "{toml}\n[languages.zh.countries]\nUS = {{ name = \"美利坚合众国\", short = \"美国\" }}\n\n[languages.zh.cities]\nWashington = \"华盛顿\"\n"
+    append_to_site_toml(
+        &root,
+        "[languages.zh.countries]\nUS = { name = \"美利坚合众国\", short = \"美国\" }\n\n[languages.zh.cities]\nWashington = \"华盛顿\"\n",
     );
-    write_files(&root, &[("content/site.toml", &with_names)]);
     build(&root, &out, &[]);
 
     let places = read(&out, "zh/places/index.html");
@@ -332,14 +323,10 @@ fn countries_and_cities_are_named_in_each_language() {
 
     // A country the site does not know is refused; a city no exchange is
     // held in is a warning.
-    write_files(
+    // (still in the cities table)
+    append_to_site_toml(
         &root,
-        &[(
-            "content/site.toml",
-            &format!(
-                "{with_names}Bejing = \"北京\"\n\n[languages.zh.countries.UK]\nname = \"英国\"\n"
-            ),
-        )],
+        "Bejing = \"北京\"\n\n[languages.zh.countries.UK]\nname = \"英国\"\n",
     );
     let o = detente(&["check", "--root", root.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(1));
@@ -363,14 +350,10 @@ fn right_to_left_languages_are_marked() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (root, out) = (dir.path().join("site"), dir.path().join("public"));
     minimal_site(&root);
-    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    append_to_site_toml(&root, "[languages.ar]\ntitle = \"الجدول الزمني\"\n");
     write_files(
         &root,
         &[
-            (
-                "content/site.toml",
-                &format!("{toml}\n[languages.ar]\ntitle = \"الجدول الزمني\"\n"),
-            ),
             ("i18n/ar.toml", "[lang]\nname = \"العربية\"\n"),
             (
                 "content/exchanges/2022-09-23-blinken-qin-call.ar.md",
@@ -513,29 +496,17 @@ fn the_chinese_interface_has_no_english_left() {
             ),
         ],
     );
-    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
-    write_files(
+    append_to_site_toml(
         &root,
-        &[(
-            "content/site.toml",
-            &format!(
-                "{toml}\n[languages.zh.countries]\nUS = {{ name = \"美国\" }}\nCN = {{ name = \"中国\" }}\n\n[languages.zh.cities]\nBeijing = \"北京\"\n"
-            ),
-        )],
+        "[languages.zh.countries]\nUS = { name = \"美国\" }\nCN = { name = \"中国\" }\n\n[languages.zh.cities]\nBeijing = \"北京\"\n",
     );
     // A place written as a table: place pages and maps too.
-    let ex = root.join("content/exchanges/2023-06-18-blinken-qin-beijing.md");
-    let text = std::fs::read_to_string(&ex).expect("read");
-    std::fs::write(
-        &ex,
-        text.replace(
-            "location = \"Beijing, China\"",
-            "location = { city = \"Beijing\", country = \"CN\" }",
-        ),
-    )
-    .expect("write");
-    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
-    assert!(toml.contains("[languages.zh]"));
+    replace_in(
+        &root,
+        "content/exchanges/2023-06-18-blinken-qin-beijing.md",
+        "location = \"Beijing, China\"",
+        "location = { city = \"Beijing\", country = \"CN\" }",
+    );
     build(&root, &out, &[]);
     let files = snapshot(&out);
     let mut pages = 0;

@@ -65,6 +65,22 @@ pub fn run(args: &Args) -> Result<String> {
 /// The untranslated entries of one kind: each one's file and name.
 type Missing<'a> = Vec<(&'a std::path::Path, &'a str)>;
 
+/// `what`, how many `items` there are, and those without a translation
+/// (`parts` gives an item's `lang`, file and name).
+fn untranslated<'a, T>(
+    what: &'static str,
+    items: &'a [T],
+    parts: impl Fn(&'a T) -> (&'a Option<String>, &'a PathBuf, &'a String),
+) -> (&'static str, usize, Missing<'a>) {
+    let missing = items
+        .iter()
+        .map(parts)
+        .filter(|(lang, _, _)| lang.is_some())
+        .map(|(_, path, name)| (path.as_path(), name.as_str()))
+        .collect();
+    (what, items.len(), missing)
+}
+
 /// Each other language's share of translated entries, and the files the
 /// missing translations would be.
 fn translations(args: &Args) -> Result<String> {
@@ -79,34 +95,11 @@ fn translations(args: &Args) -> Result<String> {
     let mut out = Vec::new();
     for l in &languages {
         let tag = &l.config.language;
+        // (what, how many, the untranslated ones' files and names)
         let kinds: [(&str, usize, Missing); 3] = [
-            (
-                "exchanges",
-                l.exchanges.len(),
-                l.exchanges
-                    .iter()
-                    .filter(|e| e.lang.is_some())
-                    .map(|e| (e.path.as_path(), e.title.as_str()))
-                    .collect(),
-            ),
-            (
-                "officials",
-                l.officials.len(),
-                l.officials
-                    .iter()
-                    .filter(|o| o.lang.is_some())
-                    .map(|o| (o.path.as_path(), o.name.as_str()))
-                    .collect(),
-            ),
-            (
-                "issues",
-                l.issues.len(),
-                l.issues
-                    .iter()
-                    .filter(|i| i.lang.is_some())
-                    .map(|i| (i.path.as_path(), i.name.as_str()))
-                    .collect(),
-            ),
+            untranslated("exchanges", &l.exchanges, |e| (&e.lang, &e.path, &e.title)),
+            untranslated("officials", &l.officials, |o| (&o.lang, &o.path, &o.name)),
+            untranslated("issues", &l.issues, |i| (&i.lang, &i.path, &i.name)),
         ];
         let counts: Vec<String> = kinds
             .iter()

@@ -55,6 +55,24 @@ pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// Adds `text` to the end of the site's `content/site.toml`.
+#[allow(dead_code)]
+pub fn append_to_site_toml(root: &Path, text: &str) {
+    let path = root.join("content/site.toml");
+    let toml = std::fs::read_to_string(&path).expect("read site.toml");
+    std::fs::write(&path, format!("{toml}\n{text}")).expect("write site.toml");
+}
+
+/// Replaces the first `from` (which must be there) in the file `rel` of
+/// the site at `root` with `to`.
+#[allow(dead_code)]
+pub fn replace_in(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{rel}: no {from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+}
+
 /// A small valid site: two officials, two issues, two exchanges.
 pub fn minimal_site(root: &Path) {
     write_files(
@@ -252,16 +270,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
 #[allow(dead_code)]
 pub fn bilingual(root: &Path) {
     minimal_site(root);
-    let toml = std::fs::read_to_string(root.join("content/site.toml")).expect("site.toml");
+    append_to_site_toml(
+        root,
+        "[languages.zh]\ntitle = \"测试时间线\"\ndescription = \"双语测试。\"\n",
+    );
     write_files(
         root,
         &[
-            (
-                "content/site.toml",
-                &format!(
-                    "{toml}\n[languages.zh]\ntitle = \"测试时间线\"\ndescription = \"双语测试。\"\n"
-                ),
-            ),
             (
                 "content/exchanges/2023-06-18-blinken-qin-beijing.zh.md",
                 "+++\ntitle = \"布林肯与秦刚在北京会晤\"\nlocation = \"中国北京\"\n+++\n他们谈了几个小时。\n",
