@@ -250,6 +250,20 @@ impl Table {
         self.get(key, n, args).unwrap_or_else(|| key.to_string())
     }
 
+    /// The language's name for itself, for the language switcher: its
+    /// table's `lang.name`; else, for a language detente has no table
+    /// for, its common name in its own script (`العربية`, `Deutsch`),
+    /// else its tag. Never English's name for a language that is not.
+    pub fn language_name(&self) -> String {
+        if let Some(Text::Plain(name)) = self.own.get("lang.name") {
+            return name.clone();
+        }
+        if primary(&self.tag) == BASE {
+            return self.text("lang.name", None, &[]);
+        }
+        autonym(&self.tag).unwrap_or(&self.tag).to_string()
+    }
+
     /// A date as this language writes it: `18 June 2023`, `2023年6月18日`.
     pub fn date(&self, d: NaiveDate) -> String {
         match &self.dates {
@@ -338,6 +352,73 @@ pub fn direction(tag: &str) -> &'static str {
         None => RTL_LANGUAGES.contains(&language),
     };
     if rtl { "rtl" } else { "ltr" }
+}
+
+/// A language's name in its own language, for the languages most sites
+/// are published in (by primary subtag; Chinese by script).
+fn autonym(tag: &str) -> Option<&'static str> {
+    let lower = tag.to_ascii_lowercase();
+    if lower.starts_with("zh") {
+        let traditional = ["hant", "tw", "hk", "mo"];
+        return Some(if lower.split('-').any(|s| traditional.contains(&s)) {
+            "繁體中文"
+        } else {
+            "中文"
+        });
+    }
+    const NAMES: [(&str, &str); 40] = [
+        ("am", "አማርኛ"),
+        ("ar", "العربية"),
+        ("bg", "Български"),
+        ("bn", "বাংলা"),
+        ("ca", "Català"),
+        ("cs", "Čeština"),
+        ("da", "Dansk"),
+        ("de", "Deutsch"),
+        ("el", "Ελληνικά"),
+        ("es", "Español"),
+        ("et", "Eesti"),
+        ("fa", "فارسی"),
+        ("fi", "Suomi"),
+        ("fr", "Français"),
+        ("he", "עברית"),
+        ("hi", "हिन्दी"),
+        ("hr", "Hrvatski"),
+        ("hu", "Magyar"),
+        ("id", "Bahasa Indonesia"),
+        ("it", "Italiano"),
+        ("ja", "日本語"),
+        ("ka", "ქართული"),
+        ("kk", "Қазақ тілі"),
+        ("ko", "한국어"),
+        ("lt", "Lietuvių"),
+        ("lv", "Latviešu"),
+        ("ms", "Bahasa Melayu"),
+        ("nl", "Nederlands"),
+        ("no", "Norsk"),
+        ("pl", "Polski"),
+        ("pt", "Português"),
+        ("ro", "Română"),
+        ("ru", "Русский"),
+        ("sk", "Slovenčina"),
+        ("sr", "Српски"),
+        ("sv", "Svenska"),
+        ("th", "ไทย"),
+        ("tr", "Türkçe"),
+        ("uk", "Українська"),
+        ("vi", "Tiếng Việt"),
+    ];
+    let primary = primary(&lower);
+    NAMES
+        .iter()
+        .find(|(t, _)| *t == primary)
+        .map(|(_, name)| *name)
+        .or(match primary {
+            "ur" => Some("اردو"),
+            "sw" => Some("Kiswahili"),
+            "ne" => Some("नेपाली"),
+            _ => None,
+        })
 }
 
 /// The language subtag of a BCP 47 tag: `zh` of `zh-Hans`.
@@ -439,6 +520,31 @@ fn plural_form(tag: &str, n: i64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_is_named_in_itself() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let name = |tag: &str| {
+            Table::load(dir.path(), tag)
+                .expect("table")
+                .0
+                .language_name()
+        };
+        assert_eq!(name("en"), "English");
+        assert_eq!(name("zh"), "中文", "the built-in table's");
+        assert_eq!(name("ar"), "العربية");
+        assert_eq!(name("pt-BR"), "Português");
+        assert_eq!(
+            name("zh-Hant"),
+            "中文",
+            "zh's built-in table applies to zh-Hant"
+        );
+        assert_eq!(name("tlh"), "tlh", "no name: the tag");
+        std::fs::create_dir_all(dir.path().join("i18n")).expect("mkdir");
+        std::fs::write(dir.path().join("i18n/ar.toml"), "[lang]\nname = \"عربي\"\n")
+            .expect("write");
+        assert_eq!(name("ar"), "عربي", "the site's own");
+    }
 
     #[test]
     fn directions_follow_the_script() {

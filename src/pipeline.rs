@@ -612,7 +612,7 @@ pub fn language_links_from(
             let tag = s.config.language.as_str();
             crate::render::LanguageLink {
                 tag: tag.to_string(),
-                name: s.strings.text("lang.name", None, &[]),
+                name: s.strings.language_name(),
                 from_here: if tag == here {
                     String::new()
                 } else if tag == default {

@@ -6,8 +6,10 @@
 //! repeats of its original (dates, format, officials, issues, role dates)
 //! must agree, and a translation without an original is an error with a
 //! suggestion. An entry without a translation keeps its default-language
-//! text, marked with that language so pages can say so (`lang`). It reads
-//! no files (`load::read_translations` does) and renders nothing.
+//! text, marked with that language so pages can say so (`lang`). Places
+//! are named in the language too: countries and cities from
+//! `[languages.TAG]`, else the world table's names there. It reads no
+//! files (`load::read_translations` does) and renders nothing.
 
 use std::collections::BTreeMap;
 use std::path::Path;

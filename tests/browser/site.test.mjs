@@ -852,6 +852,64 @@ describe("media", () => {
   });
 });
 
+describe("a right-to-left language", () => {
+  test("Arabic pages are rtl, mirror, stay within a phone's width and pass axe", async () => {
+    // A new site from `detente init`, with an Arabic edition (its own
+    // interface strings for a few keys, English beneath).
+    const root = path.join(out, "rtl-site");
+    const init = spawnSync(detenteBinary(), ["init", root], { encoding: "utf8" });
+    assert.equal(init.status, 0, init.stderr);
+    fs.appendFileSync(path.join(root, "content", "site.toml"), '\n[languages.ar]\ntitle = "الجدول الزمني"\n');
+    fs.mkdirSync(path.join(root, "i18n"), { recursive: true });
+    fs.writeFileSync(
+      path.join(root, "i18n", "ar.toml"),
+      '[nav]\ntimeline = "الجدول الزمني"\nofficials = "المسؤولون"\nissues = "القضايا"\n',
+    );
+    // The exchange translated; its officials not (their pages fall back).
+    fs.writeFileSync(
+      path.join(root, "content", "exchanges", "2023-06-18-doe-li-beijing.ar.md"),
+      '+++\ntitle = "محادثات في بكين"\n+++\nتحدثا لساعات.\n',
+    );
+    const site = path.join(out, "rtl-public");
+    const built = spawnSync(detenteBinary(), ["build", "--root", root, "--output", site], { encoding: "utf8" });
+    assert.equal(built.status, 0, built.stderr);
+    const rtlServer = await serve(site);
+    const rtlBase = `http://127.0.0.1:${rtlServer.address().port}`;
+    try {
+      await withContext({ viewport: { width: 360, height: 780 } }, async (context) => {
+        for (const url of ["/ar/", "/ar/officials/", "/"]) {
+          const { page, problems } = await watchedPage(context);
+          await page.goto(rtlBase + url, { waitUntil: "networkidle" });
+          const dir = await page.evaluate(() => getComputedStyle(document.body).direction);
+          assert.equal(dir, url.startsWith("/ar/") ? "rtl" : "ltr", `${url}: direction`);
+          const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(wide <= 360, `${url}: ${wide} px wide at 360`);
+          assert.deepEqual(await axeViolations(page), [], url);
+          assert.deepEqual(problems, [], url);
+          await page.close();
+        }
+        // A card's accent border sits on its start side: the right in Arabic.
+        const page = await context.newPage();
+        // Arabic is named in Arabic in the switcher (no lang.name given).
+        await page.goto(rtlBase + "/", { waitUntil: "networkidle" });
+        assert.equal(await page.textContent("nav.languages a[hreflang='ar']"), "العربية");
+        await page.goto(rtlBase + "/ar/", { waitUntil: "networkidle" });
+        const border = await page.$eval(".card", (c) => {
+          const s = getComputedStyle(c);
+          return [s.borderRightWidth, s.borderLeftWidth];
+        });
+        assert.deepEqual(border, ["4px", "1px"], "accent on the right");
+        // An untranslated official's page is an English island, left to right.
+        await page.goto(rtlBase + "/ar/officials/jane-doe/", { waitUntil: "networkidle" });
+        const article = await page.$eval("article", (a) => [a.lang, a.dir, getComputedStyle(a).direction]);
+        assert.deepEqual(article, ["en", "ltr", "ltr"]);
+      });
+    } finally {
+      await new Promise((resolve) => rtlServer.close(resolve));
+    }
+  });
+});
+
 describe("detente serve", () => {
   test("a failed edit shows the overlay headed in the page's language, and a good one takes it away", async () => {
     // A copy of the site, served by detente itself.
