@@ -350,12 +350,9 @@ impl Site {
 
     /// What the parts of a place are joined with in the site's language.
     pub fn place_separator(&self) -> String {
-        let separator = self.strings.text("place.separator", None, &[]);
-        if separator == "place.separator" {
-            crate::places::SEPARATOR.to_string()
-        } else {
-            separator
-        }
+        self.strings
+            .get("place.separator", None, &[])
+            .unwrap_or_else(|| crate::places::SEPARATOR.to_string())
     }
 
     /// Writes the places given as tables again with the separator of the

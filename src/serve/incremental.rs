@@ -405,16 +405,15 @@ impl Session {
             .languages
             .iter()
             .map(|l| {
-                let tag = l.site.config.language.as_str();
+                let (config, separator) = (&l.site.config, l.site.place_separator());
                 edits
                     .iter()
                     .map(|(i, e)| {
-                        let doc = self.translations.exchange(tag, &e.slug);
-                        let (config, separator) = (&l.site.config, &l.site.place_separator());
+                        let doc = self.translations.exchange(&config.language, &e.slug);
                         let e = translate::exchange_in(
                             e,
                             config,
-                            separator,
+                            &separator,
                             default,
                             doc,
                             &mut problems,
