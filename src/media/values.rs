@@ -7,6 +7,8 @@
 //! templates receive, except the `srcset` strings: they hold several URLs
 //! and are ready to use as they are (each already relative to the page).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use tera::Value;
 
@@ -54,15 +56,11 @@ pub fn image(m: &Media, lazy: bool) -> Option<Value> {
         .sizes
         .iter()
         .map(|r| {
-            map([
-                ("url", s(&r.fallback.path)),
-                ("webp_url", s(&r.webp.path)),
-                ("width", Value::from(r.width)),
-                ("height", Value::from(r.height)),
-                ("type", s(r.fallback.media_type)),
+            let sizes = [
                 ("size", Value::from(r.fallback.bytes)),
                 ("webp_size", Value::from(r.webp.bytes)),
-            ])
+            ];
+            Value::from(BTreeMap::from_iter(rendition(r).into_iter().chain(sizes)))
         })
         .collect();
     let mut out: Vec<(&'static str, Value)> = common(m).into();
@@ -82,8 +80,20 @@ pub fn image(m: &Media, lazy: bool) -> Option<Value> {
     Some(Value::from(
         out.into_iter()
             .map(|(k, v)| (k.to_string(), v))
-            .collect::<std::collections::BTreeMap<String, Value>>(),
+            .collect::<BTreeMap<String, Value>>(),
     ))
+}
+
+/// What every value of one rendition has: its files' URLs, its size in
+/// pixels and its fallback's media type.
+fn rendition(r: &Rendition) -> [(&'static str, Value); 5] {
+    [
+        ("url", s(&r.fallback.path)),
+        ("webp_url", s(&r.webp.path)),
+        ("width", Value::from(r.width)),
+        ("height", Value::from(r.height)),
+        ("type", s(r.fallback.media_type)),
+    ]
 }
 
 /// A card's thumbnail: the first image's thumbnail rendition.
@@ -92,14 +102,8 @@ pub fn thumbnail(media: &[Media]) -> Value {
     let Some((m, r)) = first.and_then(|m| Some((m, m.done.as_ref()?.thumb.as_ref()?))) else {
         return Value::none();
     };
-    map([
-        ("url", s(&r.fallback.path)),
-        ("webp_url", s(&r.webp.path)),
-        ("width", Value::from(r.width)),
-        ("height", Value::from(r.height)),
-        ("type", s(r.fallback.media_type)),
-        ("alt", opt(&m.front.alt)),
-    ])
+    let alt = ("alt", opt(&m.front.alt));
+    Value::from(BTreeMap::from_iter(rendition(r).into_iter().chain([alt])))
 }
 
 /// A document's value. None until processed.
@@ -122,7 +126,7 @@ pub fn document(m: &Media) -> Option<Value> {
     Some(Value::from(
         out.into_iter()
             .map(|(k, v)| (k.to_string(), v))
-            .collect::<std::collections::BTreeMap<String, Value>>(),
+            .collect::<BTreeMap<String, Value>>(),
     ))
 }
 
