@@ -13,49 +13,20 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
 
+import { CHROMIUM, CHROMIUM_ARGS, REPO, detenteBinary, serve } from "./harness.mjs";
 import { W, citySlug, expected, rng } from "./oracle.mjs";
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, "../..");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const SEED = Number(process.env.SEARCH_SEED || 7);
 const QUERIES = process.env.SEARCH_QUERIES ? Number(process.env.SEARCH_QUERIES) : null;
-
-function detenteBinary() {
-  if (process.env.DETENTE_BIN) return path.resolve(process.env.DETENTE_BIN);
-  const target = process.env.CARGO_TARGET_DIR ? path.resolve(REPO, process.env.CARGO_TARGET_DIR) : path.join(REPO, "target");
-  const found = ["release", "debug"]
-    .map((p) => path.join(target, p, "detente"))
-    .filter((p) => fs.existsSync(p))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  assert.ok(found.length, `no detente binary in ${target}`);
-  return found[0];
-}
 
 function build(root, out) {
   const r = spawnSync(detenteBinary(), ["build", "--root", root, "--output", out], { encoding: "utf8" });
   assert.equal(r.status, 0, `detente build failed:\n${r.stdout}\n${r.stderr}`);
-}
-
-function serve(dir) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://127.0.0.1");
-    let file = path.join(dir, decodeURIComponent(url.pathname));
-    if (!file.startsWith(dir)) return res.writeHead(403).end();
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-    if (!fs.existsSync(file)) return res.writeHead(404).end();
-    const type = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css" }[path.extname(file)];
-    res.writeHead(200, { "content-type": type || "application/octet-stream", "cache-control": "no-store" });
-    res.end(fs.readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
 // ---------------------------------------------------------------- a generated site
@@ -301,7 +272,7 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: CHROMIUM_ARGS,
   });
 });
 

@@ -12,7 +12,6 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -21,24 +20,13 @@ import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
 
-import { expected } from "./oracle.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, REPO, detenteBinary, serve } from "./harness.mjs";
+import { citySlug, expected } from "./oracle.mjs";
 
 const require = createRequire(import.meta.url);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, "../..");
 const SHOTS = path.join(HERE, "screenshots");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-];
 
 // ---------------------------------------------------------------- content
 
@@ -151,72 +139,6 @@ const newestFirst = (slugs) =>
   });
 
 // ---------------------------------------------------------------- build and serve
-
-function detenteBinary() {
-  if (process.env.DETENTE_BIN) return path.resolve(process.env.DETENTE_BIN);
-  const target = process.env.CARGO_TARGET_DIR
-    ? path.resolve(REPO, process.env.CARGO_TARGET_DIR)
-    : path.join(REPO, "target");
-  const found = ["release", "debug"]
-    .map((p) => path.join(target, p, "detente"))
-    .filter((p) => fs.existsSync(p))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  assert.ok(found.length, `no detente binary in ${target}: run cargo build first, or set DETENTE_BIN`);
-  return found[0];
-}
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".xml": "application/xml",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-/** A tiny static file server for `dir`, on a free port of 127.0.0.1. */
-function serve(dir) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://127.0.0.1");
-    let rel;
-    try {
-      rel = decodeURIComponent(url.pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(dir, rel);
-    if (file !== dir && !file.startsWith(dir + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
-      if (!rel.endsWith("/")) {
-        res.writeHead(301, { location: rel + "/" + url.search }).end();
-        return;
-      }
-      file = path.join(file, "index.html");
-    }
-    if (!fs.existsSync(file)) {
-      res.writeHead(404, { "content-type": TYPES[".html"] });
-      res.end(fs.existsSync(path.join(dir, "404.html")) ? fs.readFileSync(path.join(dir, "404.html")) : "");
-      return;
-    }
-    res.writeHead(200, {
-      "content-type": TYPES[path.extname(file)] || "application/octet-stream",
-      "cache-control": "no-store",
-    });
-    res.end(fs.readFileSync(file));
-  });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve(server));
-  });
-}
 
 // ---------------------------------------------------------------- browser helpers
 
@@ -331,7 +253,6 @@ const placeCounts = (key) => {
 };
 const TOP_PLACE = placeCounts((e) => e.country)[0][0];
 const TOP_CITY = placeCounts((e) => (e.country === TOP_PLACE && e.city ? e.city : ""))[0][0];
-const citySlug = (name) => name.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "");
 const YEAR = EXCHANGES[0].date.slice(0, 4);
 const PAGES = {
   home: "/",
